@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { QueueDashboardModule } from './admin/queue-dashboard.module.js';
+import { AgenciesModule } from './agencies/agencies.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { PolicyModule } from './common/policy/policy.module.js';
+import { AppConfig } from './config/app-config.provider.js';
+import type { AppConfig as AppConfigShape } from './config/config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { ormOptions } from './database/orm.config.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.js';
+import { QueueModule } from './queue/queue.module.js';
+import type { QueueBackendConfig } from './queue/queue-backend.js';
+import { RealtimeBusModule, RealtimeModule } from './realtime/realtime.module.js';
+import { UsersModule } from './users/users.module.js';
+
+export interface AppRuntime {
+  config: AppConfigShape;
+  databaseUrl: string;
+  queue: QueueBackendConfig;
+  /** Whether this process runs queue workers (all-in-one and worker processes do). */
+  runWorkers: boolean;
+  /** Whether this process serves HTTP and sockets. */
+  serveHttp: boolean;
+}
+
+@Module({})
+class ConfigHolderModule {}
+
+@Module({})
+export class AppModule {
+  static forRoot(runtime: AppRuntime): DynamicModule {
+    const { config } = runtime;
+    const common = [
+      ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...config })] }),
+      {
+        module: ConfigHolderModule,
+        global: true,
+        providers: [{ provide: AppConfig, useValue: config }],
+        exports: [AppConfig],
+      },
+      LoggerModule.forRoot({
+        pinoHttp: {
+          level: config.logLevel,
+          genReqId: (req: IncomingMessage, res: ServerResponse) => {
+            const given = req.headers['x-request-id'];
+            const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+            res.setHeader('X-Request-Id', id);
+            return id;
+          },
+          // Secrets never reach the logs.
+          redact: {
+            paths: [
+              'req.headers.authorization',
+              'req.headers.cookie',
+              'res.headers["set-cookie"]',
+              '*.password',
+              '*.refreshToken',
+              '*.accessToken',
+              '*.token',
+            ],
+            censor: '[redacted]',
+          },
+          autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' || req.url === '/metrics' },
+        },
+      }),
+      MikroOrmModule.forRoot({ ...ormOptions(runtime.databaseUrl), registerRequestContext: true }),
+      QueueModule.forRoot(runtime.queue, runtime.runWorkers),
+      RealtimeBusModule,
+      DatabaseModule,
+      AuthModule,
+      PolicyModule,
+    ];
+    const http = runtime.serveHttp
+      ? [HealthModule, MetricsModule, AgenciesModule, UsersModule, RealtimeModule, QueueDashboardModule]
+      : [];
+    return { module: AppModule, imports: [...common, ...http] };
+  }
+}

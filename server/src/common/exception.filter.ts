@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { ErrorBody } from '@xietong/shared';
+import { DomainError } from './errors.js';
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/**
+ * The one place errors become HTTP responses: `{ statusCode, error, message, details? }`.
+ * Unknown errors become a 500 with a logged id; no stack, SQL or internals reach the client.
+ * A 404 for a browser path outside /api falls back to the web app's index.html.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+  private readonly indexHtml: string | undefined;
+
+  constructor(clientDist: string) {
+    const index = resolve(clientDist, 'index.html');
+    this.indexHtml = existsSync(index) ? index : undefined;
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request & { id?: string }>();
+    const res = ctx.getResponse<Response>();
+    if (res.headersSent) return;
+    const body = this.toBody(exception, req);
+
+    if (body.statusCode === 404 && this.indexHtml && isAppNavigation(req)) {
+      res.status(200).sendFile(this.indexHtml);
+      return;
+    }
+    if (exception instanceof DomainError && exception.headers) {
+      for (const [k, v] of Object.entries(exception.headers)) res.setHeader(k, v);
+    }
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown, req: Request & { id?: string }): ErrorBody {
+    const requestId = typeof req.id === 'string' ? req.id : undefined;
+    if (exception instanceof DomainError) {
+      return {
+        statusCode: exception.status,
+        error: exception.code,
+        message: exception.message,
+        ...(exception.details ? { details: exception.details } : {}),
+        ...(requestId ? { requestId } : {}),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      let message = exception.message;
+      if (status === 404 && /^Cannot /.test(message)) message = `No route ${req.method} ${req.originalUrl.split('?')[0] ?? ''}`;
+      if (typeof response === 'object' && response && 'message' in response) {
+        const m = (response as { message: unknown }).message;
+        if (typeof m === 'string' && status !== 404) message = m;
+      }
+      return { statusCode: status, error: REASONS[status] ?? 'Error', message, ...(requestId ? { requestId } : {}) };
+    }
+    if (isBodyParserError(exception)) {
+      const status = exception.status;
+      return {
+        statusCode: status,
+        error: REASONS[status] ?? 'Bad Request',
+        message: status === 413 ? 'Request body too large' : 'Malformed request body (expected JSON)',
+        ...(requestId ? { requestId } : {}),
+      };
+    }
+    const errorId = requestId ?? randomUUID();
+    this.logger.error({ err: exception, errorId }, 'unhandled error');
+    return {
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: `Internal error; reference ${errorId}`,
+      requestId: errorId,
+    };
+  }
+}
+
+function isAppNavigation(req: Request): boolean {
+  const path = req.originalUrl.split('?')[0] ?? '';
+  return (
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    !path.startsWith('/api') &&
+    !path.startsWith('/admin') &&
+    !path.startsWith('/socket.io') &&
+    path !== '/metrics'
+  );
+}
+
+function isBodyParserError(e: unknown): e is { status: number; type: string } {
+  return typeof e === 'object' && e !== null && 'type' in e && 'status' in e && typeof (e as { status: unknown }).status === 'number';
+}

@@ -1,0 +1,46 @@
+import { Role } from '@xietong/shared';
+import { hasRole, type Actor } from './actor.js';
+
+/**
+ * Every action a route or socket event can perform, and who may perform it. This table is the
+ * one policy layer: REST guards and socket guards read `who` before the handler runs, services
+ * call `object` checks with the object in hand. Later capabilities add rows here.
+ *
+ * - `who`: 'public' (no sign-in), 'signed-in' (any role), or the roles that may attempt it.
+ * - `object`: whether this actor may act on this particular object (party agency, own agency…).
+ *   `hide: true` answers 404 instead of 403 where even the object's existence must not leak.
+ */
+export interface PolicyRule<R = never> {
+  description: string;
+  who: 'public' | 'signed-in' | readonly Role[];
+  object?: (actor: Actor, resource: R) => boolean;
+  hide?: boolean;
+}
+
+export interface AgencyScoped {
+  agencyId: string;
+}
+
+const rule = <R = never>(r: PolicyRule<R>): PolicyRule<R> => r;
+
+export const POLICIES = {
+  'public.read': rule({ description: 'health, API docs, sign-in: reachable without a session', who: 'public' }),
+  'session.self': rule({ description: 'act on one’s own session and profile', who: 'signed-in' }),
+  'agency.list': rule({ description: 'read the directory of agencies (names and kinds are not confidential)', who: 'signed-in' }),
+  'user.list': rule<AgencyScoped>({
+    description: 'list users of an agency: agency admins their own, system admins and auditors all',
+    who: [Role.AgencyAdmin, Role.SystemAdmin, Role.Auditor],
+    object: (actor, target) =>
+      hasRole(actor, Role.SystemAdmin, Role.Auditor) || target.agencyId === actor.agencyId,
+  }),
+  'user.manage': rule<AgencyScoped>({
+    description: 'create and change users: agency admins in their own agency only, system admins anywhere',
+    who: [Role.AgencyAdmin, Role.SystemAdmin],
+    object: (actor, target) => hasRole(actor, Role.SystemAdmin) || target.agencyId === actor.agencyId,
+  }),
+  'queue.dashboard': rule({ description: 'open the queue dashboard', who: [Role.SystemAdmin] }),
+  'socket.ping': rule({ description: 'socket liveness probe', who: 'signed-in' }),
+} satisfies Record<string, PolicyRule<never> | PolicyRule<AgencyScoped>>;
+
+export type PolicyName = keyof typeof POLICIES;
+export type PolicyResource<P extends PolicyName> = (typeof POLICIES)[P] extends PolicyRule<infer R> ? R : never;

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EnvSchema, type Env } from './config.schema.js';
+
+/** The repository root, found from this file (server/src|dist/config → repo root). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export interface AppConfig {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  embeddedPg: { dir: string; port: number };
+  redisUrl: string | undefined;
+  queuePrefix: string;
+  processRole: Env['PROCESS_ROLE'];
+  jwtSecret: string;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  loginMaxFailures: number;
+  loginLockSeconds: number;
+  logLevel: Env['LOG_LEVEL'];
+  seedDemo: boolean;
+  corsOrigins: string[];
+  clientDist: string;
+  migrateOnStart: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; expected: string }[]) {
+    super(
+      'Invalid configuration:\n' +
+        problems.map((p) => `  - ${p.variable}: ${p.expected}`).join('\n') +
+        '\nSee the configuration table in README.md or infra/.env.example.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the environment once and returns typed config, or throws a ConfigError naming
+ * every bad variable. Empty strings count as unset so `FOO=` in an .env file means "default".
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ variable: i.path.map(String).join('.'), expected: i.message })),
+    );
+  }
+  const e = parsed.data;
+  const problems: { variable: string; expected: string }[] = [];
+  if (e.NODE_ENV === 'production') {
+    if (!e.JWT_SECRET) problems.push({ variable: 'JWT_SECRET', expected: 'required in production (32+ characters)' });
+    if (!e.DATABASE_URL)
+      problems.push({ variable: 'DATABASE_URL', expected: 'required in production (the embedded database is for trying it out)' });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const embeddedDir = resolve(e.EMBEDDED_PG_DIR ?? resolve(REPO_ROOT, '.data', 'postgres'));
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    embeddedPg: { dir: embeddedDir, port: e.EMBEDDED_PG_PORT },
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    processRole: e.PROCESS_ROLE,
+    jwtSecret: e.JWT_SECRET ?? localDevSecret(dirname(embeddedDir)),
+    accessTokenTtl: e.ACCESS_TOKEN_TTL,
+    refreshTokenTtl: e.REFRESH_TOKEN_TTL,
+    loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    loginLockSeconds: e.LOGIN_LOCK_SECONDS,
+    logLevel: e.LOG_LEVEL,
+    seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
+    corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    clientDist: resolve(e.CLIENT_DIST ?? resolve(REPO_ROOT, 'client', 'dist')),
+    migrateOnStart: e.MIGRATE_ON_START,
+  };
+}
+
+/**
+ * Outside production a signing secret is made once and kept beside the local data, so tokens
+ * survive a restart without anyone having to configure one.
+ */
+function localDevSecret(dataDir: string): string {
+  const file = resolve(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('hex');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,20 @@
+/**
+ * The typed job catalogue: every queue, every job name on it and its payload, in one place.
+ * Workers refuse to start when a job here has no handler. Job data never carries secrets.
+ */
+export interface JobCatalogue {
+  maintenance: {
+    /** Daily: drops refresh-token hashes of sessions that ended more than 30 days ago. */
+    'auth.prune-refresh-tokens': { olderThanDays: number };
+  };
+}
+
+export type QueueName = keyof JobCatalogue;
+export type JobName<Q extends QueueName> = keyof JobCatalogue[Q] & string;
+export type JobData<Q extends QueueName, J extends JobName<Q>> = JobCatalogue[Q][J];
+
+/** Runtime list of the catalogue (TypeScript interfaces vanish at run time). */
+export const JOB_NAMES: { [Q in QueueName]: readonly JobName<Q>[] } = {
+  maintenance: ['auth.prune-refresh-tokens'],
+};
+export const QUEUE_NAMES = Object.keys(JOB_NAMES) as QueueName[];

@@ -1,0 +1,32 @@
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Server, ServerOptions } from 'socket.io';
+
+/**
+ * Socket.IO server options that depend on configuration (origins, limits). Compression stays
+ * off (permessage-deflate is known for memory blow-ups). The cross-node adapter is added here.
+ */
+export class AppIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly origins: string[],
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: Partial<ServerOptions>): Server {
+    const allowed = new Set(this.origins);
+    return super.createIOServer(port, {
+      ...(options as ServerOptions),
+      path: '/socket.io',
+      perMessageDeflate: false,
+      maxHttpBufferSize: 256 * 1024,
+      cors: { origin: [...allowed], credentials: true },
+      // Browsers always send Origin; non-browser clients (tests, integrations) may not.
+      allowRequest: (req, callback) => {
+        const origin = req.headers.origin;
+        callback(null, !origin || allowed.has(origin));
+      },
+    });
+  }
+}

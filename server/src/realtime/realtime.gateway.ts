@@ -1,0 +1,89 @@
+import { Catch, Logger, UseFilters, UseGuards, type ArgumentsHost } from '@nestjs/common';
+import {
+  BaseWsExceptionFilter,
+  ConnectedSocket,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { Socket } from 'socket.io';
+import { HandshakeError, rooms, SocketEvent, type SocketAck } from '@xietong/shared';
+import { AuthService } from '../auth/auth.service.js';
+import { DomainError } from '../common/errors.js';
+import type { Actor } from '../common/policy/actor.js';
+import { Policy } from '../common/policy/policy.decorator.js';
+import { PolicyGuard } from '../common/policy/policy.guard.js';
+import { RealtimeBus, type AppServer } from './realtime.bus.js';
+
+type AppSocket = Socket & { data: { actor?: Actor } };
+
+/** Turns errors in socket handlers into an error ack; nobody else's connection is touched. */
+@Catch()
+export class SocketErrorFilter extends BaseWsExceptionFilter {
+  private readonly logger = new Logger('SocketErrors');
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    const ack = host.getArgs().find((a): a is (r: SocketAck<never>) => void => typeof a === 'function');
+    const error =
+      exception instanceof DomainError
+        ? { code: exception.code, message: exception.message, ...(exception.details ? { details: exception.details } : {}) }
+        : { code: 'Internal Server Error', message: 'internal error' };
+    if (!(exception instanceof DomainError)) this.logger.error({ err: exception }, 'socket handler failed');
+    if (ack) ack({ ok: false, error });
+  }
+}
+
+/**
+ * Socket.IO on the HTTP port. The access token is checked at the handshake (`auth.token`), the
+ * caller lands in `socket.data.actor` and joins `user:`, `agency:` and `session:` rooms.
+ */
+@WebSocketGateway()
+@UseFilters(new SocketErrorFilter())
+@UseGuards(PolicyGuard)
+export class RealtimeGateway implements OnGatewayInit<AppServer>, OnGatewayConnection<AppSocket> {
+  private readonly logger = new Logger(RealtimeGateway.name);
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly bus: RealtimeBus,
+  ) {}
+
+  afterInit(server: AppServer): void {
+    this.bus.attach(server);
+    server.use((socket, next) => {
+      const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+      if (typeof token !== 'string' || token.length === 0) {
+        next(new Error(HandshakeError.MissingToken));
+        return;
+      }
+      this.auth.authenticate(token).then(
+        (actor) => {
+          (socket as AppSocket).data.actor = actor;
+          next();
+        },
+        () => next(new Error(HandshakeError.InvalidToken)),
+      );
+    });
+  }
+
+  async handleConnection(socket: AppSocket): Promise<void> {
+    const actor = socket.data.actor;
+    if (!actor) {
+      socket.disconnect(true);
+      return;
+    }
+    await socket.join([rooms.user(actor.userId), rooms.agency(actor.agencyId), rooms.session(actor.sessionId)]);
+    const user = await this.auth.me(actor).catch(() => undefined);
+    if (!user) {
+      socket.disconnect(true);
+      return;
+    }
+    socket.emit(SocketEvent.Welcome, { user, serverTime: new Date().toISOString() });
+  }
+
+  @SubscribeMessage(SocketEvent.Ping)
+  @Policy('socket.ping')
+  ping(@ConnectedSocket() _socket: AppSocket): SocketAck<{ serverTime: string }> {
+    return { ok: true, data: { serverTime: new Date().toISOString() } };
+  }
+}

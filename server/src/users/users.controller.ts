@@ -1,0 +1,44 @@
+import { Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CreateUserRequest, UpdateUserRequest, UserSummary } from '@xietong/shared';
+import { CurrentActor, Policy } from '../common/policy/policy.decorator.js';
+import type { Actor } from '../common/policy/actor.js';
+import { Returns, ValidBody } from '../common/zod.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller()
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get('agencies/:agencyId/users')
+  @Policy('user.list')
+  @Returns(200, z.array(UserSummary))
+  list(@CurrentActor() actor: Actor, @Param('agencyId', ParseUUIDPipe) agencyId: string): Promise<UserSummary[]> {
+    return this.users.listForAgency(actor, agencyId);
+  }
+
+  @Post('agencies/:agencyId/users')
+  @Policy('user.manage')
+  @Returns(201, UserSummary)
+  create(
+    @CurrentActor() actor: Actor,
+    @Param('agencyId', ParseUUIDPipe) agencyId: string,
+    @ValidBody(CreateUserRequest) body: CreateUserRequest,
+  ): Promise<UserSummary> {
+    return this.users.create(actor, agencyId, body);
+  }
+
+  @Patch('users/:userId')
+  @Policy('user.manage')
+  @Returns(200, UserSummary)
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('userId', ParseUUIDPipe) userId: string,
+    @ValidBody(UpdateUserRequest) body: UpdateUserRequest,
+  ): Promise<UserSummary> {
+    return this.users.update(actor, userId, body);
+  }
+}

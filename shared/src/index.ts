@@ -1,0 +1,4 @@
+export * from './agencies.js';
+export * from './schemas.js';
+export * from './socket-events.js';
+export * from './validation.js';

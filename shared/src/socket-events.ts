@@ -1,0 +1,42 @@
+import type { Me } from './schemas.js';
+
+/**
+ * The socket event contract: the one event map used by the server (`Server<C2S, S2C>`)
+ * and the client (`Socket<S2C, C2S>`). Later issues extend these maps.
+ */
+export const SocketEvent = {
+  /** Server → client, right after a successful handshake. */
+  Welcome: 'session.welcome',
+  /** Server → client, when the session behind the socket was revoked. */
+  SessionRevoked: 'session.revoked',
+  /** Client → server liveness probe with an ack. */
+  Ping: 'session.ping',
+} as const;
+
+/** Every ack carries either `ok: true` with data, or an error naming the field(s). */
+export type SocketAck<T> =
+  | { ok: true; data: T }
+  | { ok: false; error: { code: string; message: string; details?: { field: string; message: string }[] } };
+
+export interface ServerToClientEvents {
+  [SocketEvent.Welcome]: (payload: { user: Me; serverTime: string }) => void;
+  [SocketEvent.SessionRevoked]: (payload: { reason: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  [SocketEvent.Ping]: (payload: unknown, ack: (res: SocketAck<{ serverTime: string }>) => void) => void;
+}
+
+/** Handshake error messages the server uses to refuse a connection. */
+export const HandshakeError = {
+  MissingToken: 'unauthorized: missing token',
+  InvalidToken: 'unauthorized: invalid or expired token',
+} as const;
+
+/** Room names, so server and worker address the same rooms. */
+export const rooms = {
+  user: (id: string) => `user:${id}`,
+  agency: (id: string) => `agency:${id}`,
+  channel: (id: string) => `channel:${id}`,
+  session: (id: string) => `session:${id}`,
+};
