@@ -1,0 +1,12 @@
+import preset from '../jest.preset.js';
+
+export default {
+  ...preset,
+  displayName: 'e2e',
+  rootDir: '.',
+  testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
+  globalSetup: '<rootDir>/support/global-setup.js',
+  globalTeardown: '<rootDir>/support/global-teardown.js',
+  testTimeout: 60_000,
+  maxWorkers: 2,
+};

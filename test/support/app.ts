@@ -1,0 +1,200 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents, TokenPair } from '@xietong/shared';
+import { freshDatabase, uniquePrefix } from './database.js';
+import { TEST_REDIS_URL } from './env.js';
+
+export const DEMO_PASSWORD = 'Xietong@2026';
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+const MAIN = resolve(REPO_ROOT, 'server', 'dist', 'main.js');
+
+export interface TestApp {
+  url: string;
+  port: number;
+  databaseUrl: string;
+  queuePrefix: string;
+  env: NodeJS.ProcessEnv;
+  http: Http;
+  /** What the process printed so far (for failure messages). */
+  output(): string;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => ok(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+/** Environment of a test server: its own database, its own queue prefix, real Redis by default. */
+export async function testEnv(opts: { redis?: boolean; env?: Record<string, string> } = {}): Promise<NodeJS.ProcessEnv> {
+  const db = await freshDatabase();
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    DATABASE_URL: db.url,
+    QUEUE_PREFIX: uniquePrefix('app'),
+    LOG_LEVEL: 'warn',
+    SEED_DEMO: 'false',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ...(opts.redis === false ? {} : { REDIS_URL: TEST_REDIS_URL }),
+    ...opts.env,
+  };
+}
+
+/**
+ * Boots the real, compiled server as its own process (exactly what `npm start` runs), against
+ * real PostgreSQL and Redis, and waits until /api/health answers.
+ */
+export async function bootApp(opts: { redis?: boolean; env?: Record<string, string>; args?: string[] } = {}): Promise<TestApp> {
+  const env = await testEnv(opts);
+  return spawnServer(env, opts.args ?? []);
+}
+
+export async function spawnServer(env: NodeJS.ProcessEnv, args: string[] = [], timeoutMs = 45_000): Promise<TestApp> {
+  const port = Number(env.PORT);
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [MAIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before serving:\n${out}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.status === 200 || res.status === 503) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server not healthy within ${timeoutMs} ms:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return {
+    url,
+    port,
+    databaseUrl: String(env.DATABASE_URL ?? ''),
+    queuePrefix: String(env.QUEUE_PREFIX ?? ''),
+    env,
+    http: new Http(url),
+    output: () => out,
+    close: () => stopProcess(child, exited),
+  };
+}
+
+async function stopProcess(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Runs a command of the product (main.js, cli.js) to its end; returns its exit code and output. */
+export function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+  return new Promise((ok) => {
+    const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      ok({ code, output });
+    });
+  });
+}
+
+export interface HttpResult<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A small HTTP client over fetch: JSON in, JSON (or text) out, never throws on status. */
+export class Http {
+  constructor(readonly base: string) {}
+
+  async request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<HttpResult<T>> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | undefined;
+    if (opts.raw !== undefined) {
+      body = opts.raw;
+      headers['content-type'] ??= 'application/json';
+    } else if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] = 'application/json';
+    }
+    const res = await fetch(this.base + path, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await res.text();
+    let parsed: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  get<T = Record<string, unknown>>(path: string, token?: string): Promise<HttpResult<T>> {
+    return this.request<T>('GET', path, token ? { token } : {});
+  }
+
+  post<T = Record<string, unknown>>(path: string, body?: unknown, token?: string): Promise<HttpResult<T>> {
+    return this.request<T>('POST', path, { body, ...(token ? { token } : {}) });
+  }
+
+  patch<T = Record<string, unknown>>(path: string, body: unknown, token?: string): Promise<HttpResult<T>> {
+    return this.request<T>('PATCH', path, { body, ...(token ? { token } : {}) });
+  }
+
+  async login(username: string, password = DEMO_PASSWORD): Promise<TokenPair> {
+    const res = await this.post<TokenPair>('/api/auth/login', { username, password });
+    if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+}
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A real socket.io-client connection; resolves once connected, rejects with the handshake error. */
+export function connectSocket(url: string, token?: string): Promise<ClientSocket> {
+  return new Promise((resolve, reject) => {
+    const socket: ClientSocket = io(url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      ...(token !== undefined ? { auth: { token } } : {}),
+    });
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => {
+      socket.close();
+      reject(err);
+    });
+  });
+}
+
+export function nextEvent<T>(socket: ClientSocket, event: string, timeoutMs = 5_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    (socket as unknown as { once(e: string, cb: (p: T) => void): void }).once(event, (payload: T) => {
+      clearTimeout(timer);
+      resolve(payload);
+    });
+  });
+}
