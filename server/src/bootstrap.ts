@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -11,6 +10,7 @@ import { Logger } from 'nestjs-pino';
 import pino from 'pino';
 import { AppModule, type AppRuntime } from './app.module.js';
 import { AllExceptionsFilter } from './common/exception.filter.js';
+import { webApp } from './common/web-app.js';
 import { loadConfig, type AppConfig } from './config/config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
 import { assertRedisKeepsKeys } from './queue/queue-backend.js';
@@ -24,9 +24,9 @@ export interface Database {
 
 /** DATABASE_URL when given; otherwise the embedded PostgreSQL under .data/. */
 export async function resolveDatabase(config: AppConfig, log: (msg: string) => void): Promise<Database> {
-  if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, stop: async () => undefined };
+  if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, stop: () => Promise.resolve() };
   const db: EmbeddedDatabase = await startEmbeddedPostgres(config.embeddedPg.dir, config.embeddedPg.port, log);
-  return { url: db.url, embedded: true, stop: db.stop };
+  return { url: db.url, embedded: true, stop: () => db.stop() };
 }
 
 export function runtimeFor(config: AppConfig, databaseUrl: string, role: AppConfig['processRole']): AppRuntime {
@@ -55,17 +55,22 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   if (config.processRole === 'worker') throw new Error('PROCESS_ROLE=worker: start worker.js instead');
   const boot = pino({ level: config.logLevel, name: 'boot' });
   if (!config.redisUrl && config.processRole === 'api') {
-    throw new Error('PROCESS_ROLE=api needs REDIS_URL: without Redis the product runs as one process (PROCESS_ROLE=all)');
+    throw new Error(
+      'PROCESS_ROLE=api needs REDIS_URL: without Redis the product runs as one process (PROCESS_ROLE=all)',
+    );
   }
   if (config.redisUrl) await assertRedisKeepsKeys(config.redisUrl);
   const database = await resolveDatabase(config, (m) => boot.info(m));
   let app: NestExpressApplication | undefined;
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtimeFor(config, database.url, config.processRole)), {
-      bufferLogs: true,
-      bodyParser: false,
-      abortOnError: false,
-    });
+    app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot(runtimeFor(config, database.url, config.processRole)),
+      {
+        bufferLogs: true,
+        bodyParser: false,
+        abortOnError: false,
+      },
+    );
     configureHttp(app, config);
     app.enableShutdownHooks();
     await app.listen(config.port, config.host);
@@ -74,10 +79,12 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     await database.stop().catch(() => undefined);
     throw e;
   }
-  const address = (app.getHttpServer() as Server).address();
+  const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://127.0.0.1:${port}`;
-  app.get(Logger).log(`serving on ${url} (queues on ${config.redisUrl ? 'Redis' : 'PostgreSQL'}; API docs at ${url}/api/docs)`);
+  app
+    .get(Logger)
+    .log(`serving on ${url} (queues on ${config.redisUrl ? 'Redis' : 'PostgreSQL'}; API docs at ${url}/api/docs)`);
   const started = app;
   return {
     app: started,
@@ -112,13 +119,15 @@ function configureHttp(app: NestExpressApplication, config: AppConfig): void {
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.enableCors({ origin: config.corsOrigins, credentials: true });
   app.setGlobalPrefix('api', { exclude: ['metrics', 'admin/queues', 'admin/queues/{*path}'] });
-  app.useGlobalFilters(new AllExceptionsFilter(config.clientDist));
+  app.useGlobalFilters(new AllExceptionsFilter());
   app.useWebSocketAdapter(new AppIoAdapter(app, config.corsOrigins));
-  app.use(express.static(config.clientDist, { index: 'index.html', maxAge: '1h' }));
+  for (const handler of webApp(config.clientDist)) app.use(handler);
 
   const doc = new DocumentBuilder()
     .setTitle('县域多部门执法协同平台 API')
-    .setDescription('Coordination platform for county enforcement agencies. Every error has the shape `{ statusCode, error, message, details? }`.')
+    .setDescription(
+      'Coordination platform for county enforcement agencies. Every error has the shape `{ statusCode, error, message, details? }`.',
+    )
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
@@ -129,14 +138,20 @@ function configureHttp(app: NestExpressApplication, config: AppConfig): void {
 }
 
 /** Boots a worker-only process: no HTTP, no sockets; queue workers on the configured backend. */
-export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise<{ app: INestApplicationContext; close(): Promise<void> }> {
+export async function startWorker(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ app: INestApplicationContext; close(): Promise<void> }> {
   const config = loadConfig(env);
-  if (!config.redisUrl) throw new Error('A separate worker process needs REDIS_URL; without Redis, `npm start` runs workers in-process.');
+  if (!config.redisUrl)
+    throw new Error('A separate worker process needs REDIS_URL; without Redis, `npm start` runs workers in-process.');
   await assertRedisKeepsKeys(config.redisUrl);
   const database = await resolveDatabase(config, () => undefined);
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(runtimeFor(config, database.url, 'worker')), {
-    bufferLogs: true,
-  });
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot(runtimeFor(config, database.url, 'worker')),
+    {
+      bufferLogs: true,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   return {

@@ -28,11 +28,17 @@ async function main(): Promise<number> {
         await orm.migrator.up();
         // Generate from the snapshot committed beside the TypeScript sources, and update it there.
         const source = await MikroORM.init(
-          ormOptions(db.url, { migrations: { ...ormOptions(db.url).migrations, path: MIGRATIONS_SRC, glob: '!(*.d).ts' } }),
+          ormOptions(db.url, {
+            migrations: { ...ormOptions(db.url).migrations, path: MIGRATIONS_SRC, glob: '!(*.d).ts' },
+          }),
         );
         try {
           const result = await source.migrator.create(MIGRATIONS_SRC, false, false, process.argv[3]);
-          log(result.fileName ? `created ${result.fileName}; run npm run build, then npm run migrate` : 'no changes: entities match the migrations');
+          log(
+            result.fileName
+              ? `created ${result.fileName}; run npm run build, then npm run migrate`
+              : 'no changes: entities match the migrations',
+          );
         } finally {
           await source.close();
         }

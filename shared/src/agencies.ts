@@ -75,7 +75,21 @@ export const ROLES_BY_AGENCY_KIND: Record<AgencyKind, readonly Role[]> = {
   public_security: [Role.LiaisonOfficer, Role.CaseOfficer, Role.AgencyHead, Role.DisciplineContact, Role.AgencyAdmin],
   procuratorate: [Role.LiaisonOfficer, Role.Prosecutor, Role.AgencyHead, Role.AgencyAdmin],
   court: [Role.LiaisonOfficer, Role.CourtClerk, Role.AgencyHead, Role.AgencyAdmin],
-  guidance_office: [Role.LiaisonOfficer, Role.GuidanceArbiter, Role.AgencyHead, Role.AgencyAdmin, Role.SystemAdmin, Role.Auditor],
+  guidance_office: [
+    Role.LiaisonOfficer,
+    Role.GuidanceArbiter,
+    Role.AgencyHead,
+    Role.AgencyAdmin,
+    Role.SystemAdmin,
+    Role.Auditor,
+  ],
   line_department: [Role.LiaisonOfficer, Role.CaseOfficer, Role.AgencyHead, Role.DisciplineContact, Role.AgencyAdmin],
-  township: [Role.LiaisonOfficer, Role.TownshipStaff, Role.CaseOfficer, Role.AgencyHead, Role.DisciplineContact, Role.AgencyAdmin],
+  township: [
+    Role.LiaisonOfficer,
+    Role.TownshipStaff,
+    Role.CaseOfficer,
+    Role.AgencyHead,
+    Role.DisciplineContact,
+    Role.AgencyAdmin,
+  ],
 };

@@ -27,6 +27,9 @@ export interface ClientToServerEvents {
   [SocketEvent.Ping]: (payload: unknown, ack: (res: SocketAck<{ serverTime: string }>) => void) => void;
 }
 
+/** Per-socket data the server keeps (never sent to the client). */
+export type InterServerEvents = Record<string, never>;
+
 /** Handshake error messages the server uses to refuse a connection. */
 export const HandshakeError = {
   MissingToken: 'unauthorized: missing token',

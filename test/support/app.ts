@@ -35,7 +35,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** Environment of a test server: its own database, its own queue prefix, real Redis by default. */
-export async function testEnv(opts: { redis?: boolean; env?: Record<string, string> } = {}): Promise<NodeJS.ProcessEnv> {
+export async function testEnv(
+  opts: { redis?: boolean; env?: Record<string, string> } = {},
+): Promise<NodeJS.ProcessEnv> {
   const db = await freshDatabase();
   return {
     PATH: process.env.PATH,
@@ -56,7 +58,9 @@ export async function testEnv(opts: { redis?: boolean; env?: Record<string, stri
  * Boots the real, compiled server as its own process (exactly what `npm start` runs), against
  * real PostgreSQL and Redis, and waits until /api/health answers.
  */
-export async function bootApp(opts: { redis?: boolean; env?: Record<string, string>; args?: string[] } = {}): Promise<TestApp> {
+export async function bootApp(
+  opts: { redis?: boolean; env?: Record<string, string>; args?: string[] } = {},
+): Promise<TestApp> {
   const env = await testEnv(opts);
   return spawnServer(env, opts.args ?? []);
 }
@@ -105,7 +109,12 @@ async function stopProcess(child: ChildProcess, exited: Promise<number | null>):
 }
 
 /** Runs a command of the product (main.js, cli.js) to its end; returns its exit code and output. */
-export function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+export function runNode(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((ok) => {
     const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

@@ -9,14 +9,20 @@ export async function freshDatabase(opts: { empty?: boolean } = {}): Promise<{ n
   const admin = new pg.Client({ connectionString: TEST_PG_URL });
   await admin.connect();
   try {
-    await admin.query(opts.empty ? `create database "${name}"` : `create database "${name}" template "${templateName()}"`);
+    await admin.query(
+      opts.empty ? `create database "${name}"` : `create database "${name}" template "${templateName()}"`,
+    );
   } finally {
     await admin.end();
   }
   return { name, url: dbUrl(name) };
 }
 
-export async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function query<T extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -6,7 +6,10 @@ export const AgencySchema = defineEntity({
   name: 'Agency',
   tableName: 'agency',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     /** Stable short code used by seeds, imports and the catalogue (e.g. `ZFJ`, `XZ-LZ`). */
     code: p.string().length(32).unique(),
     kind: p.enum(AGENCY_KINDS).nativeEnumName('agency_kind'),

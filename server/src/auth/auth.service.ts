@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { hash, verify } from '@node-rs/argon2';
-import type { Me, Role, TokenPair } from '@xietong/shared';
+import type { Me, TokenPair } from '@xietong/shared';
 import { AppConfig } from '../config/app-config.provider.js';
 import { TooManyAttempts, Unauthenticated } from '../common/errors.js';
 import type { Actor } from '../common/policy/actor.js';
@@ -34,27 +34,33 @@ export class AuthService {
 
   async login(username: string, password: string, meta: ClientMeta): Promise<TokenPair> {
     const em = this.em.fork();
-    const user = await em.findOne(
-      User,
-      { username: username.toLowerCase() },
-      { populate: ['passwordHash', 'agency'] },
-    );
+    const user = await em.findOne(User, { username: username.toLowerCase() }, { populate: ['passwordHash', 'agency'] });
     if (!user) {
       await verify(await this.decoyHash, password).catch(() => false);
       throw new Unauthenticated(BAD_CREDENTIALS);
     }
     const now = Date.now();
     if (user.lockedUntil && user.lockedUntil.getTime() > now) {
-      throw new TooManyAttempts('账号已临时锁定，请稍后再试 (account locked after repeated wrong passwords)', (user.lockedUntil.getTime() - now) / 1000);
+      throw new TooManyAttempts(
+        '账号已临时锁定，请稍后再试 (account locked after repeated wrong passwords)',
+        (user.lockedUntil.getTime() - now) / 1000,
+      );
     }
     const ok = await verify(user.passwordHash, password).catch(() => false);
     if (!ok) {
       const failures = await this.recordFailure(em, user.id);
       if (failures >= this.config.loginMaxFailures) {
         const lockSeconds = this.config.loginLockSeconds;
-        await em.nativeUpdate(User, { id: user.id }, { lockedUntil: new Date(now + lockSeconds * 1000), failedLogins: 0 });
+        await em.nativeUpdate(
+          User,
+          { id: user.id },
+          { lockedUntil: new Date(now + lockSeconds * 1000), failedLogins: 0 },
+        );
         this.logger.warn({ userId: user.id, failures }, 'account locked');
-        throw new TooManyAttempts('密码连续错误，账号已锁定 15 分钟 (account locked after repeated wrong passwords)', lockSeconds);
+        throw new TooManyAttempts(
+          '密码连续错误，账号已锁定 15 分钟 (account locked after repeated wrong passwords)',
+          lockSeconds,
+        );
       }
       throw new Unauthenticated(BAD_CREDENTIALS);
     }
@@ -110,7 +116,9 @@ export class AuthService {
 
   /** Revokes a session: its access tokens stop at once and its sockets are disconnected. */
   async revokeSession(sessionId: string, reason: string): Promise<void> {
-    await this.em.fork().nativeUpdate(AuthSession, { id: sessionId, revokedAt: null }, { revokedAt: new Date(), revokedReason: reason });
+    await this.em
+      .fork()
+      .nativeUpdate(AuthSession, { id: sessionId, revokedAt: null }, { revokedAt: new Date(), revokedReason: reason });
     this.realtime.endSession(sessionId, reason);
   }
 
@@ -142,7 +150,7 @@ export class AuthService {
       userId: user.id,
       username: user.username,
       agencyId: user.agency.id,
-      roles: user.roles as Role[],
+      roles: user.roles,
       sessionId: session.id,
     };
   }

@@ -10,7 +10,10 @@ export const AuthSessionSchema = defineEntity({
   name: 'AuthSession',
   tableName: 'auth_session',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     user: () => p.manyToOne(User).ref().index(),
     createdAt: p.datetime().onCreate(() => new Date()),
     expiresAt: p.datetime(),
@@ -28,7 +31,10 @@ export const RefreshTokenSchema = defineEntity({
   name: 'RefreshToken',
   tableName: 'refresh_token',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     session: () => p.manyToOne(AuthSession).ref().index(),
     tokenHash: p.string().length(64).unique(),
     createdAt: p.datetime().onCreate(() => new Date()),

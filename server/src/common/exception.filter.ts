@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
@@ -23,18 +21,10 @@ const REASONS: Record<number, string> = {
 /**
  * The one place errors become HTTP responses: `{ statusCode, error, message, details? }`.
  * Unknown errors become a 500 with a logged id; no stack, SQL or internals reach the client.
- * A 404 for a browser path outside /api falls back to the web app's index.html.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
-  private readonly indexHtml: string | undefined;
-
-  constructor(clientDist: string) {
-    const index = resolve(clientDist, 'index.html');
-    this.indexHtml = existsSync(index) ? index : undefined;
-  }
-
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const ctx = host.switchToHttp();
@@ -43,10 +33,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (res.headersSent) return;
     const body = this.toBody(exception, req);
 
-    if (body.statusCode === 404 && this.indexHtml && isAppNavigation(req)) {
-      res.status(200).sendFile(this.indexHtml);
-      return;
-    }
     if (exception instanceof DomainError && exception.headers) {
       for (const [k, v] of Object.entries(exception.headers)) res.setHeader(k, v);
     }
@@ -68,9 +54,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const response = exception.getResponse();
       let message = exception.message;
-      if (status === 404 && /^Cannot /.test(message)) message = `No route ${req.method} ${req.originalUrl.split('?')[0] ?? ''}`;
+      if (status === 404 && /^Cannot /.test(message))
+        message = `No route ${req.method} ${req.originalUrl.split('?')[0] ?? ''}`;
       if (typeof response === 'object' && response && 'message' in response) {
-        const m = (response as { message: unknown }).message;
+        const m = response.message;
         if (typeof m === 'string' && status !== 404) message = m;
       }
       return { statusCode: status, error: REASONS[status] ?? 'Error', message, ...(requestId ? { requestId } : {}) };
@@ -95,17 +82,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
-function isAppNavigation(req: Request): boolean {
-  const path = req.originalUrl.split('?')[0] ?? '';
-  return (
-    (req.method === 'GET' || req.method === 'HEAD') &&
-    !path.startsWith('/api') &&
-    !path.startsWith('/admin') &&
-    !path.startsWith('/socket.io') &&
-    path !== '/metrics'
-  );
-}
-
 function isBodyParserError(e: unknown): e is { status: number; type: string } {
-  return typeof e === 'object' && e !== null && 'type' in e && 'status' in e && typeof (e as { status: unknown }).status === 'number';
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    'type' in e &&
+    'status' in e &&
+    typeof (e as { status: unknown }).status === 'number'
+  );
 }

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- the merge is the point: one shape, one DI token */
 import type { AppConfig as Shape } from './config.js';
 
 /**
@@ -5,5 +6,4 @@ import type { AppConfig as Shape } from './config.js';
  * token and services a typed view, without a second copy of the shape.
  */
 export abstract class AppConfig {}
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface AppConfig extends Shape {}

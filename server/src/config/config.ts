@@ -56,7 +56,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.NODE_ENV === 'production') {
     if (!e.JWT_SECRET) problems.push({ variable: 'JWT_SECRET', expected: 'required in production (32+ characters)' });
     if (!e.DATABASE_URL)
-      problems.push({ variable: 'DATABASE_URL', expected: 'required in production (the embedded database is for trying it out)' });
+      problems.push({
+        variable: 'DATABASE_URL',
+        expected: 'required in production (the embedded database is for trying it out)',
+      });
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -77,7 +80,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     loginLockSeconds: e.LOGIN_LOCK_SECONDS,
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
-    corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: e.CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     clientDist: resolve(e.CLIENT_DIST ?? resolve(REPO_ROOT, 'client', 'dist')),
     migrateOnStart: e.MIGRATE_ON_START,
   };

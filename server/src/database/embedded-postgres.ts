@@ -31,7 +31,7 @@ export async function startEmbeddedPostgres(dir: string, preferredPort: number, 
     log(`embedded PostgreSQL already running in ${dir} on port ${leftover.port}; reusing it`);
     const url = urlFor(leftover.port);
     await ensureDatabase(url);
-    return { url, stop: async () => undefined };
+    return { url, stop: () => Promise.resolve() };
   }
 
   const port = preferredPort > 0 ? preferredPort : await freePort();
@@ -59,6 +59,7 @@ export async function startEmbeddedPostgres(dir: string, preferredPort: number, 
       `embedded PostgreSQL did not start in ${dir} on port ${port}` +
         (e instanceof Error ? `: ${e.message}` : '') +
         '. Set DATABASE_URL to use a PostgreSQL server of your own.',
+      { cause: e },
     );
   }
   const url = urlFor(port);

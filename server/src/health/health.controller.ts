@@ -28,7 +28,8 @@ export class HealthController {
   @Returns(200, HealthReport)
   async check(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
     const [database, redis, queues] = await Promise.all([this.database(), this.redis.check(), this.queueState()]);
-    const status = database.status === 'down' ? 'down' : redis.status === 'down' || queues.status !== 'up' ? 'degraded' : 'ok';
+    const status =
+      database.status === 'down' ? 'down' : redis.status === 'down' || queues.status !== 'up' ? 'degraded' : 'ok';
     res.status(status === 'down' ? 503 : 200);
     return { status, database, redis, queues, version: VERSION };
   }
@@ -45,7 +46,11 @@ export class HealthController {
       const waiting = Object.values(depths).reduce((n, c) => n + (c.waiting ?? 0) + (c.delayed ?? 0), 0);
       return { status: 'up', backend, detail: `${waiting} jobs waiting or delayed` };
     } catch (e) {
-      return { status: 'degraded', backend, detail: `queue backend unreachable: ${e instanceof Error ? e.message : 'error'}` };
+      return {
+        status: 'degraded',
+        backend,
+        detail: `queue backend unreachable: ${e instanceof Error ? e.message : 'error'}`,
+      };
     }
   }
 }

@@ -12,9 +12,14 @@ export class RedisProbe implements OnApplicationShutdown {
 
   async check(): Promise<{ status: 'up' | 'down' | 'disabled'; detail?: string }> {
     if (!this.config.redisUrl) return { status: 'disabled', detail: 'no REDIS_URL: queues on PostgreSQL, one node' };
-    this.client ??= new Redis(this.config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    this.client ??= new Redis(this.config.redisUrl, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+    });
     try {
-      if (this.client.status === 'wait' || this.client.status === 'end') await withTimeout(this.client.connect(), 2_000);
+      if (this.client.status === 'wait' || this.client.status === 'end')
+        await withTimeout(this.client.connect(), 2_000);
       await withTimeout(this.client.ping(), 2_000);
       return { status: 'up' };
     } catch (e) {

@@ -1,4 +1,13 @@
-import { Controller, Get, Header, Injectable, Module, type MiddlewareConsumer, type NestMiddleware, type NestModule } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Injectable,
+  Module,
+  type MiddlewareConsumer,
+  type NestMiddleware,
+  type NestModule,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -28,7 +37,7 @@ export class Metrics {
       registers: [this.registry],
       async collect() {
         this.reset();
-        const depths = await queues.depths(1_500).catch(() => ({}) as Record<string, Record<string, number>>);
+        const depths = await queues.depths(1_500).catch((): Record<string, Record<string, number>> => ({}));
         for (const [queue, counts] of Object.entries(depths))
           for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
       },
@@ -52,7 +61,11 @@ export class HttpMetricsMiddleware implements NestMiddleware {
     res.on('finish', () => {
       // Route patterns, not raw paths, keep label cardinality bounded.
       const route = (req.route as { path?: string } | undefined)?.path;
-      end({ method: req.method, route: route ? `${req.baseUrl}${route}` : 'unmatched', status: String(res.statusCode) });
+      end({
+        method: req.method,
+        route: route ? `${req.baseUrl}${route}` : 'unmatched',
+        status: String(res.statusCode),
+      });
     });
     next();
   }

@@ -17,8 +17,7 @@ import { Redis } from 'ioredis';
  * `namespace` is the Redis key prefix or the PostgreSQL schema: one per deployment, one per test.
  */
 export type QueueBackendConfig =
-  | { kind: 'redis'; url: string; namespace: string }
-  | { kind: 'postgres'; url: string; namespace: string };
+  { kind: 'redis'; url: string; namespace: string } | { kind: 'postgres'; url: string; namespace: string };
 
 /** Production defaults for every job: retried with backoff, kept for inspection, then trimmed. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -48,14 +47,22 @@ export class QueueBackend {
 
   /** A Redis connection for queues; BullMQ requires no per-request retry limit. */
   private redisConnection(): Redis {
-    this.redis ??= new Redis(this.config.url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+    this.redis ??= new Redis(this.config.url, {
+      maxRetriesPerRequest: null,
+      enableReadyCheck: true,
+      lazyConnect: false,
+    });
     return this.redis;
   }
 
   createQueue(name: string, defaultJobOptions: JobsOptions = DEFAULT_JOB_OPTIONS): AnyQueue {
     let queue: AnyQueue;
     if (this.config.kind === 'redis') {
-      const opts: QueueOptions = { connection: this.redisConnection(), prefix: this.config.namespace, defaultJobOptions };
+      const opts: QueueOptions = {
+        connection: this.redisConnection(),
+        prefix: this.config.namespace,
+        defaultJobOptions,
+      };
       queue = new Queue(name, opts);
     } else {
       queue = new this.pg.Queue(name, {

@@ -11,7 +11,11 @@ export class QueueModule {
       module: QueueModule,
       providers: [
         { provide: QueueBackend, useFactory: () => new QueueBackend(config) },
-        { provide: QueueService, useFactory: (b: QueueBackend) => new QueueService(b, runWorkers), inject: [QueueBackend] },
+        {
+          provide: QueueService,
+          useFactory: (b: QueueBackend) => new QueueService(b, runWorkers),
+          inject: [QueueBackend],
+        },
       ],
       exports: [QueueService],
     };

@@ -40,7 +40,12 @@ export class QueueService implements OnApplicationBootstrap, OnApplicationShutdo
     return QUEUE_NAMES.map((n) => this.queue(n));
   }
 
-  async add<Q extends QueueName, J extends JobName<Q>>(queue: Q, job: J, data: JobData<Q, J>, opts?: JobsOptions): Promise<Job> {
+  async add<Q extends QueueName, J extends JobName<Q>>(
+    queue: Q,
+    job: J,
+    data: JobData<Q, J>,
+    opts?: JobsOptions,
+  ): Promise<Job> {
     return this.queue(queue).add(job, data, opts);
   }
 

@@ -1,8 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Server } from 'socket.io';
-import { rooms, SocketEvent, type ClientToServerEvents, type ServerToClientEvents } from '@xietong/shared';
+import {
+  rooms,
+  SocketEvent,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type ServerToClientEvents,
+} from '@xietong/shared';
+import type { Actor } from '../common/policy/actor.js';
 
-export type AppServer = Server<ClientToServerEvents, ServerToClientEvents>;
+/** What a socket carries on the server: the caller authenticated at the handshake. */
+export interface SocketData {
+  actor?: Actor;
+}
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /**
  * What the rest of the app uses to reach connected clients. Emitting through the server's

@@ -8,15 +8,22 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
-import { HandshakeError, rooms, SocketEvent, type SocketAck } from '@xietong/shared';
+import {
+  HandshakeError,
+  rooms,
+  SocketEvent,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type ServerToClientEvents,
+  type SocketAck,
+} from '@xietong/shared';
 import { AuthService } from '../auth/auth.service.js';
 import { DomainError } from '../common/errors.js';
-import type { Actor } from '../common/policy/actor.js';
 import { Policy } from '../common/policy/policy.decorator.js';
 import { PolicyGuard } from '../common/policy/policy.guard.js';
-import { RealtimeBus, type AppServer } from './realtime.bus.js';
+import { RealtimeBus, type AppServer, type SocketData } from './realtime.bus.js';
 
-type AppSocket = Socket & { data: { actor?: Actor } };
+type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** Turns errors in socket handlers into an error ack; nobody else's connection is touched. */
 @Catch()
@@ -26,7 +33,11 @@ export class SocketErrorFilter extends BaseWsExceptionFilter {
     const ack = host.getArgs().find((a): a is (r: SocketAck<never>) => void => typeof a === 'function');
     const error =
       exception instanceof DomainError
-        ? { code: exception.code, message: exception.message, ...(exception.details ? { details: exception.details } : {}) }
+        ? {
+            code: exception.code,
+            message: exception.message,
+            ...(exception.details ? { details: exception.details } : {}),
+          }
         : { code: 'Internal Server Error', message: 'internal error' };
     if (!(exception instanceof DomainError)) this.logger.error({ err: exception }, 'socket handler failed');
     if (ack) ack({ ok: false, error });
@@ -58,7 +69,7 @@ export class RealtimeGateway implements OnGatewayInit<AppServer>, OnGatewayConne
       }
       this.auth.authenticate(token).then(
         (actor) => {
-          (socket as AppSocket).data.actor = actor;
+          socket.data.actor = actor;
           next();
         },
         () => next(new Error(HandshakeError.InvalidToken)),

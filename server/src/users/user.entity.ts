@@ -7,7 +7,10 @@ export const UserSchema = defineEntity({
   name: 'User',
   tableName: 'app_user',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     username: p.string().length(64).unique(),
     displayName: p.string().length(64),
     passwordHash: p.string().length(256).hidden().lazy(),
@@ -18,7 +21,10 @@ export const UserSchema = defineEntity({
     failedLogins: p.integer().default(0),
     lockedUntil: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

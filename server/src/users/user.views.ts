@@ -1,4 +1,4 @@
-import type { AgencySummary, Me, Role, UserSummary } from '@xietong/shared';
+import type { AgencySummary, Me, UserSummary } from '@xietong/shared';
 import type { Agency } from '../agencies/agency.entity.js';
 import type { User } from './user.entity.js';
 
@@ -20,7 +20,7 @@ export function toUserSummary(u: User): UserSummary {
     username: u.username,
     displayName: u.displayName,
     agencyId: u.agency.id,
-    roles: u.roles as Role[],
+    roles: u.roles,
     active: u.active,
   };
 }

@@ -1,10 +1,10 @@
-import { Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Controller, Get, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CreateUserRequest, UpdateUserRequest, UserSummary } from '@xietong/shared';
 import { CurrentActor, Policy } from '../common/policy/policy.decorator.js';
 import type { Actor } from '../common/policy/actor.js';
-import { Returns, ValidBody } from '../common/zod.js';
+import { Returns, UuidParam, ValidBody } from '../common/zod.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
@@ -16,7 +16,7 @@ export class UsersController {
   @Get('agencies/:agencyId/users')
   @Policy('user.list')
   @Returns(200, z.array(UserSummary))
-  list(@CurrentActor() actor: Actor, @Param('agencyId', ParseUUIDPipe) agencyId: string): Promise<UserSummary[]> {
+  list(@CurrentActor() actor: Actor, @UuidParam('agencyId') agencyId: string): Promise<UserSummary[]> {
     return this.users.listForAgency(actor, agencyId);
   }
 
@@ -25,7 +25,7 @@ export class UsersController {
   @Returns(201, UserSummary)
   create(
     @CurrentActor() actor: Actor,
-    @Param('agencyId', ParseUUIDPipe) agencyId: string,
+    @UuidParam('agencyId') agencyId: string,
     @ValidBody(CreateUserRequest) body: CreateUserRequest,
   ): Promise<UserSummary> {
     return this.users.create(actor, agencyId, body);
@@ -36,7 +36,7 @@ export class UsersController {
   @Returns(200, UserSummary)
   update(
     @CurrentActor() actor: Actor,
-    @Param('userId', ParseUUIDPipe) userId: string,
+    @UuidParam('userId') userId: string,
     @ValidBody(UpdateUserRequest) body: UpdateUserRequest,
   ): Promise<UserSummary> {
     return this.users.update(actor, userId, body);

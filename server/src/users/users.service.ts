@@ -80,16 +80,16 @@ export class UsersService {
   }
 
   private assertRolesFit(actor: Actor, agency: Agency, roles: readonly Role[]): void {
+    if (!hasRole(actor, Role.SystemAdmin)) {
+      const reserved = roles.filter((r) => SYSTEM_GRANTED.includes(r));
+      if (reserved.length > 0) throw new Forbidden(`只有系统管理员可以授予: ${reserved.join(', ')}`);
+    }
     const allowed = ROLES_BY_AGENCY_KIND[agency.kind];
     const misfits = roles.filter((r) => !allowed.includes(r));
     if (misfits.length > 0) {
       throw new ValidationFailed(
         misfits.map((r) => ({ field: 'roles', message: `${ROLE_LABELS[r].zh} (${r}) 不适用于该类单位` })),
       );
-    }
-    if (!hasRole(actor, Role.SystemAdmin)) {
-      const reserved = roles.filter((r) => SYSTEM_GRANTED.includes(r));
-      if (reserved.length > 0) throw new Forbidden(`只有系统管理员可以授予: ${reserved.join(', ')}`);
     }
   }
 }

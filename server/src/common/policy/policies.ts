@@ -26,12 +26,14 @@ const rule = <R = never>(r: PolicyRule<R>): PolicyRule<R> => r;
 export const POLICIES = {
   'public.read': rule({ description: 'health, API docs, sign-in: reachable without a session', who: 'public' }),
   'session.self': rule({ description: 'act on one’s own session and profile', who: 'signed-in' }),
-  'agency.list': rule({ description: 'read the directory of agencies (names and kinds are not confidential)', who: 'signed-in' }),
+  'agency.list': rule({
+    description: 'read the directory of agencies (names and kinds are not confidential)',
+    who: 'signed-in',
+  }),
   'user.list': rule<AgencyScoped>({
     description: 'list users of an agency: agency admins their own, system admins and auditors all',
     who: [Role.AgencyAdmin, Role.SystemAdmin, Role.Auditor],
-    object: (actor, target) =>
-      hasRole(actor, Role.SystemAdmin, Role.Auditor) || target.agencyId === actor.agencyId,
+    object: (actor, target) => hasRole(actor, Role.SystemAdmin, Role.Auditor) || target.agencyId === actor.agencyId,
   }),
   'user.manage': rule<AgencyScoped>({
     description: 'create and change users: agency admins in their own agency only, system admins anywhere',

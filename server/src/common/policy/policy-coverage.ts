@@ -24,7 +24,8 @@ export function handlersWithoutPolicy(
     for (const method of scanner.getAllMethodNames(proto)) {
       const handler = proto[method];
       if (typeof handler !== 'function') continue;
-      const isRoute = reflector.get(PATH_METADATA, handler) !== undefined && reflector.get(METHOD_METADATA, handler) !== undefined;
+      const isRoute =
+        reflector.get(PATH_METADATA, handler) !== undefined && reflector.get(METHOD_METADATA, handler) !== undefined;
       const isEvent = reflector.get(MESSAGE_METADATA, handler) !== undefined;
       if (!isRoute && !isEvent) continue;
       const policy = reflector.get<string | undefined>(POLICY_KEY, handler);
@@ -45,9 +46,10 @@ export class PolicyCoverageCheck implements OnModuleInit {
 
   onModuleInit(): void {
     const wrappers = [...this.discovery.getControllers(), ...this.discovery.getProviders()];
-    const instances = wrappers
-      .filter((w) => w.instance && typeof w.instance === 'object' && w.metatype)
-      .map((w) => ({ name: w.name, instance: w.instance as object }));
+    const instances = wrappers.flatMap((w) => {
+      const instance: unknown = w.instance;
+      return instance && typeof instance === 'object' && w.metatype ? [{ name: String(w.name), instance }] : [];
+    });
     const missing = handlersWithoutPolicy(instances, this.reflector, this.scanner);
     if (missing.length > 0) throw new MissingPolicyError(missing);
   }

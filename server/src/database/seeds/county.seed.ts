@@ -8,7 +8,10 @@ import { DEMO_PASSWORD, SEED_AGENCIES, SEED_USERS } from './county.data.js';
  * Creates the demo county. Idempotent: agencies are matched by code and users by username;
  * existing rows keep their passwords and any changes made since.
  */
-export async function seedCounty(em: EntityManager, progress: (msg: string) => void = () => undefined): Promise<{ agencies: number; users: number }> {
+export async function seedCounty(
+  em: EntityManager,
+  progress: (msg: string) => void = () => undefined,
+): Promise<{ agencies: number; users: number }> {
   return em.transactional(async (tx) => {
     const byCode = new Map<string, Agency>();
     for (const a of await tx.find(Agency, {})) byCode.set(a.code, a);
