@@ -71,6 +71,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
         ...(requestId ? { requestId } : {}),
       };
     }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn({ err: exception }, 'database unavailable');
+      return {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: '数据库暂不可用，请稍后重试 (database unavailable, try again shortly)',
+        ...(requestId ? { requestId } : {}),
+      };
+    }
     const errorId = requestId ?? randomUUID();
     this.logger.error({ err: exception, errorId }, 'unhandled error');
     return {
@@ -90,4 +99,29 @@ function isBodyParserError(e: unknown): e is { status: number; type: string } {
     'status' in e &&
     typeof (e as { status: unknown }).status === 'number'
   );
+}
+
+/** Connection-level failures (refused, terminated, not accepting connections): retryable, 503. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  '57P01',
+  '57P03',
+  '55000',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+function isDatabaseUnavailable(e: unknown): boolean {
+  for (let cur: unknown = e, depth = 0; cur && typeof cur === 'object' && depth < 4; depth++) {
+    const err = cur as { name?: unknown; code?: unknown; cause?: unknown; message?: unknown };
+    if (err.name === 'ConnectionException') return true;
+    if (typeof err.code === 'string' && UNAVAILABLE_CODES.has(err.code)) return true;
+    if (typeof err.message === 'string' && /Connection terminated|does not allow connections/i.test(err.message))
+      return true;
+    cur = err.cause;
+  }
+  return false;
 }

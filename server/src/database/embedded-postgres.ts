@@ -103,7 +103,7 @@ function runningPostmaster(dir: string): { port: number } | undefined {
  * initdb refuses root, so as root the server runs as the unprivileged `postgres` user. Every
  * directory above the data directory must let that user through; say so plainly if one does not.
  */
-function assertReachableByPostgresUser(dir: string): void {
+export function assertReachableByPostgresUser(dir: string): void {
   let current = dirname(resolve(dir));
   while (!existsSync(current)) current = dirname(current);
   for (let d = current; ; d = dirname(d)) {
