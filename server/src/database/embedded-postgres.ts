@@ -118,9 +118,9 @@ export function assertReachableByPostgresUser(dir: string): void {
     if (d === dirname(d)) break;
   }
   try {
-    accessSync(dirname(resolve(dir)), constants.W_OK);
+    accessSync(current, constants.W_OK);
   } catch {
-    throw new Error(`Cannot create the embedded PostgreSQL data directory under ${dirname(resolve(dir))}.`);
+    throw new Error(`Cannot create the embedded PostgreSQL data directory: ${current} is not writable.`);
   }
 }
 
