@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { QueueDashboardModule } from './admin/queue-dashboard.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { PolicyModule } from './common/policy/policy.module.js';
 import { AppConfig } from './config/app-config.provider.js';
 import type { AppConfig as AppConfigShape } from './config/config.js';
@@ -77,7 +78,15 @@ export class AppModule {
       PolicyModule,
     ];
     const http = runtime.serveHttp
-      ? [HealthModule, MetricsModule, AgenciesModule, UsersModule, RealtimeModule, QueueDashboardModule]
+      ? [
+          HealthModule,
+          MetricsModule,
+          AgenciesModule,
+          UsersModule,
+          CatalogueModule,
+          RealtimeModule,
+          QueueDashboardModule,
+        ]
       : [];
     return { module: AppModule, imports: [...common, ...http] };
   }

@@ -9,6 +9,10 @@ export const SocketEvent = {
   Welcome: 'session.welcome',
   /** Server → client, when the session behind the socket was revoked. */
   SessionRevoked: 'session.revoked',
+  /** Server → everyone: items' boundaries changed (amendment, import). */
+  CatalogueChanged: 'catalogue.changed',
+  /** Server → the importing user: how far a catalogue import has got. */
+  CatalogueImportProgress: 'catalogue.import.progress',
   /** Client → server liveness probe with an ack. */
   Ping: 'session.ping',
 } as const;
@@ -21,6 +25,15 @@ export type SocketAck<T> =
 export interface ServerToClientEvents {
   [SocketEvent.Welcome]: (payload: { user: Me; serverTime: string }) => void;
   [SocketEvent.SessionRevoked]: (payload: { reason: string }) => void;
+  [SocketEvent.CatalogueChanged]: (payload: { codes: string[] }) => void;
+  [SocketEvent.CatalogueImportProgress]: (payload: CatalogueImportProgress) => void;
+}
+
+export interface CatalogueImportProgress {
+  importId: string;
+  phase: 'checking' | 'writing' | 'done';
+  done: number;
+  total: number;
 }
 
 export interface ClientToServerEvents {

@@ -46,7 +46,7 @@ describe('seeding', () => {
     );
     expect(counts).toEqual({ agencies: '20', users: '34', delegated: '6', townships: '8' });
     const second = await runNode(CLI, ['seed'], env(db.url));
-    expect(second.output).toContain('seeded: 0 new agencies, 0 new users');
+    expect(second.output).toContain('seeded: 0 new agencies, 0 new users, 0 new items');
     const names = await query<{ name_zh: string }>(
       db.url,
       "select name_zh from agency where code in ('XZ-LZ', 'XZ-HZ') order by code",

@@ -172,6 +172,32 @@ export class Http {
     return this.request<T>('PATCH', path, { body, ...(token ? { token } : {}) });
   }
 
+  /** A multipart upload of one file in the `file` field. */
+  async upload<T = Record<string, unknown>>(
+    path: string,
+    file: Buffer,
+    fileName: string,
+    token?: string,
+  ): Promise<HttpResult<T>> {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(file)]), fileName);
+    const res = await fetch(this.base + path, {
+      method: 'POST',
+      body: form,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    const text = await res.text();
+    const body =
+      (res.headers.get('content-type') ?? '').includes('json') && text ? (JSON.parse(text) as T) : (text as T);
+    return { status: res.status, body, headers: res.headers };
+  }
+
+  /** Raw bytes of a download. */
+  async download(path: string, token?: string): Promise<{ status: number; body: Buffer; headers: Headers }> {
+    const res = await fetch(this.base + path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    return { status: res.status, body: Buffer.from(await res.arrayBuffer()), headers: res.headers };
+  }
+
   async login(username: string, password = DEMO_PASSWORD): Promise<TokenPair> {
     const res = await this.post<TokenPair>('/api/auth/login', { username, password });
     if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);

@@ -71,6 +71,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
         ...(requestId ? { requestId } : {}),
       };
     }
+    if (isConstraintConflict(exception)) {
+      return {
+        statusCode: 409,
+        error: 'Conflict',
+        message: '与已有记录冲突，请刷新后重试 (conflicts with a record saved meanwhile)',
+        ...(requestId ? { requestId } : {}),
+      };
+    }
     if (isDatabaseUnavailable(exception)) {
       this.logger.warn({ err: exception }, 'database unavailable');
       return {
@@ -124,4 +132,10 @@ function isDatabaseUnavailable(e: unknown): boolean {
     cur = err.cause;
   }
   return false;
+}
+
+/** A unique or exclusion constraint refused a write the service had checked: a race, so 409. */
+function isConstraintConflict(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === '23505' || code === '23P01';
 }

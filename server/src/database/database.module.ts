@@ -2,6 +2,7 @@ import { Global, Injectable, Logger, Module, type OnModuleInit } from '@nestjs/c
 import { MikroORM } from '@mikro-orm/postgresql';
 import { AppConfig } from '../config/app-config.provider.js';
 import { Agency } from '../agencies/agency.entity.js';
+import { seedCatalogue } from '../catalogue/catalogue.seed.js';
 import { seedCounty } from './seeds/county.seed.js';
 
 export class PendingMigrationsError extends Error {
@@ -38,7 +39,10 @@ export class SchemaGate implements OnModuleInit {
       const em = this.orm.em.fork();
       if ((await em.count(Agency)) === 0) {
         const summary = await seedCounty(em, (msg) => this.logger.log(msg));
-        this.logger.log(`seeded the demo county: ${summary.agencies} agencies, ${summary.users} users`);
+        const catalogue = await seedCatalogue(em, (msg) => this.logger.log(msg));
+        this.logger.log(
+          `seeded the demo county: ${summary.agencies} agencies, ${summary.users} users, ${catalogue.items} items`,
+        );
       }
     }
   }

@@ -41,6 +41,16 @@ export const POLICIES = {
     object: (actor, target) => hasRole(actor, Role.SystemAdmin) || target.agencyId === actor.agencyId,
   }),
   'queue.dashboard': rule({ description: 'open the queue dashboard', who: [Role.SystemAdmin] }),
+  'catalogue.read': rule({
+    description: 'search the enforcement item catalogue, read boundaries and ask who is responsible',
+    who: 'signed-in',
+  }),
+  'catalogue.amend': rule({
+    description:
+      'amend responsibility boundaries and delegations, import the catalogue (guidance-office arbiters and system admins)',
+    who: [Role.GuidanceArbiter, Role.SystemAdmin],
+  }),
+  'catalogue.export': rule({ description: 'export the catalogue as XLSX or CSV', who: 'signed-in' }),
   'socket.ping': rule({ description: 'socket liveness probe', who: 'signed-in' }),
 } satisfies Record<string, PolicyRule<never> | PolicyRule<AgencyScoped>>;
 
