@@ -132,6 +132,12 @@ describe('health, metrics, API docs', () => {
       '/api/agencies',
       '/api/agencies/{agencyId}/users',
       '/api/users/{userId}',
+      '/api/catalogue/items',
+      '/api/catalogue/items/{code}/responsibility',
+      '/api/catalogue/items/{code}/versions',
+      '/api/catalogue/import',
+      '/api/catalogue/export',
+      '/api/catalogue/blind-spots',
       '/api/health',
     ]) {
       expect(Object.keys(res.body.paths)).toContain(path);

@@ -14,6 +14,8 @@ import {
   type AmendBoundaryRequest,
   type BlindSpotReport,
   type Boundary,
+  type BoundaryChangeReason,
+  type BoundaryVersion,
   type CountyDirectory,
   type DelegationChangeRequest,
   type ItemDetail,
@@ -39,6 +41,35 @@ import {
   type AgencyDirectory,
 } from './catalogue.views.js';
 
+/** How long the hot read paths may use a copy of the agency directory. */
+const AGENCY_CACHE_MS = 5_000;
+
+interface ItemFacts {
+  id: string;
+  code: string;
+  nameZh: string;
+  transferBatch: string;
+  transferDate: string;
+}
+
+interface ItemVersionRow {
+  item_id: string;
+  code: string;
+  name_zh: string;
+  transfer_batch: string;
+  transfer_date: string;
+  id: string;
+  version: number;
+  effective_from: string;
+  effective_to: string | null;
+  supervising_id: string | null;
+  approving_id: string | null;
+  penalising_id: string | null;
+  delegated_township_ids: string[];
+  reason: BoundaryChangeReason;
+  note: string;
+}
+
 @Injectable()
 export class CatalogueService {
   constructor(
@@ -50,6 +81,60 @@ export class CatalogueService {
   async agencies(em: EntityManager = this.em): Promise<AgencyDirectory> {
     const all = await em.find(Agency, {});
     return new Map(all.map((a) => [a.id, a]));
+  }
+
+  /**
+   * The agency directory for read paths that run often (the responsibility question, routing):
+   * agencies change rarely, so a copy a few seconds old is fine and saves a query per question.
+   */
+  private cachedAgencies: { at: number; directory: AgencyDirectory } | undefined;
+  private async recentAgencies(): Promise<AgencyDirectory> {
+    const now = Date.now();
+    if (!this.cachedAgencies || now - this.cachedAgencies.at > AGENCY_CACHE_MS) {
+      this.cachedAgencies = { at: now, directory: await this.agencies(this.em.fork()) };
+    }
+    return this.cachedAgencies.directory;
+  }
+
+  /** An item and all its versions in one query, as plain data: the hot path of routing. */
+  private async itemWithVersions(
+    code: string,
+  ): Promise<{ item: ItemFacts; versions: (BoundaryVersion & { note: string })[] }> {
+    const rows = await this.em.getConnection().execute<ItemVersionRow[]>(
+      `select i.id item_id, i.code, i.name_zh, i.transfer_batch, to_char(i.transfer_date, 'YYYY-MM-DD') transfer_date,
+              v.id, v.version, to_char(v.effective_from, 'YYYY-MM-DD') effective_from,
+              to_char(v.effective_to, 'YYYY-MM-DD') effective_to, v.supervising_id, v.approving_id, v.penalising_id,
+              v.delegated_township_ids::text[] delegated_township_ids, v.reason, v.note
+         from enforcement_item i left join boundary_version v on v.item_id = i.id
+        where i.code = ? order by v.effective_from`,
+      [code],
+    );
+    const first = rows[0];
+    if (!first) throw new NotFound(`执法事项 ${code}`);
+    const item = {
+      id: first.item_id,
+      code: first.code,
+      nameZh: first.name_zh,
+      transferBatch: first.transfer_batch,
+      transferDate: first.transfer_date,
+    };
+    const versions = rows
+      .filter((r) => r.id !== null)
+      .map((r) => ({
+        id: r.id,
+        version: r.version,
+        effectiveFrom: r.effective_from,
+        effectiveTo: r.effective_to,
+        supervisingAgencyId: r.supervising_id,
+        approvingAgencyId: r.approving_id,
+        penalisingAgencyId: r.penalising_id,
+        delegatedTownshipIds: r.delegated_township_ids,
+        evidenceHandoffDuty: '',
+        resultFeedbackDuty: '',
+        reason: r.reason,
+        note: r.note,
+      }));
+    return { item, versions };
   }
 
   /** Search by Chinese name, code or pinyin initials, optionally within a category. */
@@ -88,14 +173,11 @@ export class CatalogueService {
 
   /** 谁负责: the supervising, approving and penalising agencies for an item in a township on a date. */
   async responsibility(code: string, townshipKey: string, date = todayInChina()): Promise<ResponsibilityAnswer> {
-    const item = await this.item(code);
-    const agencies = await this.agencies();
+    const agencies = await this.recentAgencies();
     const township = this.township(agencies, townshipKey);
-    const records = await this.versionsOf(item.id);
-    const versions = records.map(toDomainVersion);
+    const { item, versions } = await this.itemWithVersions(code);
     const answer = responsibleFor(versions, township.id, date);
     if (!answer) throw new NotFound(`「${item.nameZh}」在 ${date} 无生效的职责边界 (no boundary version in force)`);
-    const record = records.find((r) => r.id === answer.version.id);
     return {
       item: { id: item.id, code: item.code, nameZh: item.nameZh },
       township: agencyRef(agencies, township.id) as NonNullable<ReturnType<typeof agencyRef>>,
@@ -106,7 +188,7 @@ export class CatalogueService {
         effectiveFrom: answer.version.effectiveFrom,
         effectiveTo: answer.version.effectiveTo,
         reason: answer.version.reason,
-        note: record?.note ?? '',
+        note: answer.version.note,
       },
       supervising: agencyRef(agencies, answer.supervisingAgencyId),
       approving: agencyRef(agencies, answer.approvingAgencyId),
@@ -123,10 +205,9 @@ export class CatalogueService {
     townshipKey: string,
     date = todayInChina(),
   ): Promise<RoutingDecision> {
-    const item = await this.item(code);
-    const agencies = await this.agencies();
+    const agencies = await this.recentAgencies();
     const township = this.township(agencies, townshipKey);
-    const versions = (await this.versionsOf(item.id)).map(toDomainVersion);
+    const { versions } = await this.itemWithVersions(code);
     return routeReferral(kind, versions, township.id, date, countyDirectory(agencies));
   }
 

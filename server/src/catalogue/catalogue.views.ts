@@ -75,7 +75,7 @@ function delegatedSince(versions: readonly BoundaryVersion[], current: BoundaryV
 
 /** One sentence of Chinese saying why the answer is what it is. */
 export function explainResponsibility(
-  item: EnforcementItem,
+  item: Pick<EnforcementItem, 'nameZh' | 'transferBatch' | 'transferDate'>,
   township: Agency,
   answer: Responsibility,
   versions: readonly BoundaryVersion[],

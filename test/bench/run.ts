@@ -1,0 +1,51 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { catalogueBench } from './catalogue.bench.js';
+import { markdown, seeded, type BenchResult } from './lib.js';
+
+/**
+ * `npm run bench`: every benchmark of the project, each figure printed beside a bare baseline
+ * measured in the same run. Uses the PostgreSQL at BENCH_DATABASE_URL (default: the local one
+ * the tests use), in a database of its own that it drops afterwards.
+ */
+const base =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const log = (m: string): void => console.log(`[bench] ${m}`);
+
+async function withDatabase<T>(name: string, fn: (url: string) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`drop database if exists "${name}" with (force)`);
+  await admin.query(`create database "${name}"`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  try {
+    return await fn(url.toString());
+  } finally {
+    await admin.query(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
+}
+
+const results: BenchResult[] = [];
+log(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+);
+results.push(
+  ...(await withDatabase(`xt_bench_catalogue_${process.pid}`, (url) => catalogueBench(url, seeded(20261126), log))),
+);
+
+const table = markdown(results);
+console.log(`\n${table}\n`);
+const out = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bench-results');
+mkdirSync(out, { recursive: true });
+writeFileSync(
+  resolve(out, 'latest.json'),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2),
+);
+writeFileSync(resolve(out, 'latest.md'), `${table}\n`);
+log(`written to bench-results/latest.{json,md}`);
+process.exit(0);
