@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
-import { CATALOGUE_COLUMNS, responsibleFor, type BoundaryVersion } from '@xietong/shared';
+import { CATALOGUE_COLUMNS, ITEM_CATEGORIES, responsibleFor, type BoundaryVersion } from '@xietong/shared';
+import { VERSION_COLUMNS_SQL, versionFromRow, type VersionRow } from '@xietong/server/catalogue/catalogue.views';
 import type { Actor } from '@xietong/server/common/policy/actor';
 import { CatalogueFileService } from '@xietong/server/catalogue/catalogue-file.service';
 import { CatalogueService } from '@xietong/server/catalogue/catalogue.service';
@@ -13,17 +14,6 @@ import { bar, percentiles, type BenchResult, type Rng } from './lib.js';
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 5_000);
 const TOWNSHIPS = 20;
 const QUESTIONS = Number(process.env.BENCH_QUESTIONS ?? 20_000);
-const CATEGORIES = [
-  '市容环境',
-  '规划建设',
-  '燃气安全',
-  '文明养犬',
-  '垃圾分类',
-  '生态环境',
-  '市场监管',
-  '自然资源',
-  '交通运输',
-];
 
 /**
  * The catalogue at the size of a busy county: 5,000 items × 20 townships. Measures the
@@ -86,7 +76,7 @@ export async function catalogueBench(databaseUrl: string, rng: Rng, log: (m: str
       return {
         事项编码: `BENCH-${String(i).padStart(5, '0')}`,
         事项名称: `对违反城市管理规定第${i}项行为的行政处罚`,
-        类别: CATEGORIES[i % CATEGORIES.length] ?? '市容环境',
+        类别: ITEM_CATEGORIES[i % ITEM_CATEGORIES.length] ?? '市容环境',
         法律依据: `《浙江省综合行政执法条例》第${(i % 60) + 1}条`,
         划转批次: ['第一批', '第二批', '第三批'][i % 3] ?? '第一批',
         监管部门:
@@ -171,41 +161,12 @@ export async function catalogueBench(databaseUrl: string, rng: Rng, log: (m: str
 
     log('responsibility: the pure rule over versions preloaded in memory');
     const all = (
-      await raw.query<{
-        code: string;
-        id: string;
-        version: number;
-        effective_from: string;
-        effective_to: string | null;
-        supervising_id: string | null;
-        approving_id: string | null;
-        penalising_id: string | null;
-        delegated_township_ids: string[];
-      }>(
-        `select i.code, v.id, v.version, to_char(v.effective_from, 'YYYY-MM-DD') effective_from,
-                to_char(v.effective_to, 'YYYY-MM-DD') effective_to, v.supervising_id, v.approving_id, v.penalising_id,
-                v.delegated_township_ids::text[] delegated_township_ids
-           from boundary_version v join enforcement_item i on i.id = v.item_id`,
+      await raw.query<VersionRow & { code: string }>(
+        `select i.code, ${VERSION_COLUMNS_SQL} from boundary_version v join enforcement_item i on i.id = v.item_id`,
       )
     ).rows;
     const index = new Map<string, BoundaryVersion[]>();
-    for (const r of all) {
-      const list = index.get(r.code) ?? [];
-      list.push({
-        id: r.id,
-        version: r.version,
-        effectiveFrom: r.effective_from,
-        effectiveTo: r.effective_to,
-        supervisingAgencyId: r.supervising_id,
-        approvingAgencyId: r.approving_id,
-        penalisingAgencyId: r.penalising_id,
-        delegatedTownshipIds: r.delegated_township_ids,
-        evidenceHandoffDuty: '',
-        resultFeedbackDuty: '',
-        reason: 'batch',
-      });
-      index.set(r.code, list);
-    }
+    for (const r of all) index.set(r.code, [...(index.get(r.code) ?? []), versionFromRow(r)]);
     const pure: number[] = [];
     for (const q of questions) {
       const s = performance.now();

@@ -14,7 +14,6 @@ import {
   type AmendBoundaryRequest,
   type BlindSpotReport,
   type Boundary,
-  type BoundaryChangeReason,
   type BoundaryVersion,
   type CountyDirectory,
   type DelegationChangeRequest,
@@ -39,6 +38,9 @@ import {
   toDomainVersion,
   toVersionView,
   type AgencyDirectory,
+  type VersionRow,
+  VERSION_COLUMNS_SQL,
+  versionFromRow,
 } from './catalogue.views.js';
 
 /** How long the hot read paths may use a copy of the agency directory. */
@@ -52,22 +54,12 @@ interface ItemFacts {
   transferDate: string;
 }
 
-interface ItemVersionRow {
+interface ItemVersionRow extends VersionRow {
   item_id: string;
   code: string;
   name_zh: string;
   transfer_batch: string;
   transfer_date: string;
-  id: string;
-  version: number;
-  effective_from: string;
-  effective_to: string | null;
-  supervising_id: string | null;
-  approving_id: string | null;
-  penalising_id: string | null;
-  delegated_township_ids: string[];
-  reason: BoundaryChangeReason;
-  note: string;
 }
 
 @Injectable()
@@ -102,9 +94,7 @@ export class CatalogueService {
   ): Promise<{ item: ItemFacts; versions: (BoundaryVersion & { note: string })[] }> {
     const rows = await this.em.getConnection().execute<ItemVersionRow[]>(
       `select i.id item_id, i.code, i.name_zh, i.transfer_batch, to_char(i.transfer_date, 'YYYY-MM-DD') transfer_date,
-              v.id, v.version, to_char(v.effective_from, 'YYYY-MM-DD') effective_from,
-              to_char(v.effective_to, 'YYYY-MM-DD') effective_to, v.supervising_id, v.approving_id, v.penalising_id,
-              v.delegated_township_ids::text[] delegated_township_ids, v.reason, v.note
+              ${VERSION_COLUMNS_SQL}
          from enforcement_item i left join boundary_version v on v.item_id = i.id
         where i.code = ? order by v.effective_from`,
       [code],
@@ -118,22 +108,7 @@ export class CatalogueService {
       transferBatch: first.transfer_batch,
       transferDate: first.transfer_date,
     };
-    const versions = rows
-      .filter((r) => r.id !== null)
-      .map((r) => ({
-        id: r.id,
-        version: r.version,
-        effectiveFrom: r.effective_from,
-        effectiveTo: r.effective_to,
-        supervisingAgencyId: r.supervising_id,
-        approvingAgencyId: r.approving_id,
-        penalisingAgencyId: r.penalising_id,
-        delegatedTownshipIds: r.delegated_township_ids,
-        evidenceHandoffDuty: '',
-        resultFeedbackDuty: '',
-        reason: r.reason,
-        note: r.note,
-      }));
+    const versions = rows.filter((r) => r.id !== null).map(versionFromRow);
     return { item, versions };
   }
 

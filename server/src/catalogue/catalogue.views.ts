@@ -2,12 +2,48 @@ import { pinyin } from 'pinyin-pro';
 import {
   BOUNDARY_CHANGE_REASON_LABELS,
   type AgencyRef,
+  type BoundaryChangeReason,
   type BoundaryVersion,
   type BoundaryVersionView,
   type Responsibility,
 } from '@xietong/shared';
 import type { Agency } from '../agencies/agency.entity.js';
 import type { BoundaryVersionRecord, EnforcementItem } from './catalogue.entity.js';
+
+/** The columns of a boundary version as plain data, for hot read paths that skip the ORM. */
+export const VERSION_COLUMNS_SQL = `v.id, v.version, to_char(v.effective_from, 'YYYY-MM-DD') effective_from,
+  to_char(v.effective_to, 'YYYY-MM-DD') effective_to, v.supervising_id, v.approving_id, v.penalising_id,
+  v.delegated_township_ids::text[] delegated_township_ids, v.reason, v.note`;
+
+export interface VersionRow {
+  id: string;
+  version: number;
+  effective_from: string;
+  effective_to: string | null;
+  supervising_id: string | null;
+  approving_id: string | null;
+  penalising_id: string | null;
+  delegated_township_ids: string[];
+  reason: BoundaryChangeReason;
+  note: string;
+}
+
+export function versionFromRow(r: VersionRow): BoundaryVersion & { note: string } {
+  return {
+    id: r.id,
+    version: r.version,
+    effectiveFrom: r.effective_from,
+    effectiveTo: r.effective_to,
+    supervisingAgencyId: r.supervising_id,
+    approvingAgencyId: r.approving_id,
+    penalisingAgencyId: r.penalising_id,
+    delegatedTownshipIds: r.delegated_township_ids,
+    evidenceHandoffDuty: '',
+    resultFeedbackDuty: '',
+    reason: r.reason,
+    note: r.note,
+  };
+}
 
 /** First letters of the pinyin of a name's Chinese characters: 擅自占用城市道路 → szzycsdl. */
 export function pinyinInitials(name: string): string {
