@@ -15,7 +15,9 @@ import { DatabaseModule } from './database/database.module.js';
 import { ormOptions } from './database/orm.config.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.js';
+import { OutboxModule } from './outbox/outbox.module.js';
 import { QueueModule } from './queue/queue.module.js';
+import { ReferralsModule } from './referrals/referrals.module.js';
 import type { QueueBackendConfig } from './queue/queue-backend.js';
 import { RealtimeBusModule, RealtimeModule } from './realtime/realtime.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -76,6 +78,7 @@ export class AppModule {
       DatabaseModule,
       AuthModule,
       PolicyModule,
+      OutboxModule,
     ];
     const http = runtime.serveHttp
       ? [
@@ -84,6 +87,7 @@ export class AppModule {
           AgenciesModule,
           UsersModule,
           CatalogueModule,
+          ReferralsModule,
           RealtimeModule,
           QueueDashboardModule,
         ]

@@ -1,4 +1,5 @@
 import type { Me } from './schemas.js';
+import type { DisputeOpenedEvent, ReferralChangedEvent } from './referrals.schemas.js';
 
 /**
  * The socket event contract: the one event map used by the server (`Server<C2S, S2C>`)
@@ -13,6 +14,12 @@ export const SocketEvent = {
   CatalogueChanged: 'catalogue.changed',
   /** Server → the importing user: how far a catalogue import has got. */
   CatalogueImportProgress: 'catalogue.import.progress',
+  /** Server → the parties of a referral: any state change (carries `eventId` for de-duplication). */
+  ReferralChanged: 'referral.changed',
+  /** Server → the receiving agency: a referral has arrived. */
+  ReferralDelivered: 'referral.delivered',
+  /** Server → the guidance office and both agencies: a responsibility dispute was opened. */
+  DisputeOpened: 'dispute.opened',
   /** Client → server liveness probe with an ack. */
   Ping: 'session.ping',
 } as const;
@@ -27,6 +34,9 @@ export interface ServerToClientEvents {
   [SocketEvent.SessionRevoked]: (payload: { reason: string }) => void;
   [SocketEvent.CatalogueChanged]: (payload: { codes: string[] }) => void;
   [SocketEvent.CatalogueImportProgress]: (payload: CatalogueImportProgress) => void;
+  [SocketEvent.ReferralChanged]: (payload: ReferralChangedEvent) => void;
+  [SocketEvent.ReferralDelivered]: (payload: ReferralChangedEvent) => void;
+  [SocketEvent.DisputeOpened]: (payload: DisputeOpenedEvent) => void;
 }
 
 export interface CatalogueImportProgress {

@@ -67,6 +67,9 @@ describe('API nodes and worker processes', () => {
     const backend = new QueueBackend({ kind: 'redis', url: TEST_REDIS_URL, namespace: uniquePrefix('nohandler') });
     const service = new QueueService(backend, true);
     closers.push(() => backend.close());
-    expect(() => service.onApplicationBootstrap()).toThrow(/missing: maintenance\/auth\.prune-refresh-tokens/);
+    service.handle('delivery', 'outbox.deliver', () => Promise.resolve());
+    expect(() => service.onApplicationBootstrap()).toThrow(
+      /needs a handler; missing: maintenance\/auth\.prune-refresh-tokens$/,
+    );
   });
 });

@@ -171,12 +171,10 @@ export class AuthService {
   }
 
   private async recordFailure(em: EntityManager, userId: string): Promise<number> {
-    const rows = await em
-      .getConnection()
-      .execute<{ failed_logins: number }[]>(
-        'update app_user set failed_logins = failed_logins + 1 where id = ? returning failed_logins',
-        [userId],
-      );
+    const rows = await em.execute<{ failed_logins: number }[]>(
+      'update app_user set failed_logins = failed_logins + 1 where id = ? returning failed_logins',
+      [userId],
+    );
     return rows[0]?.failed_logins ?? 0;
   }
 

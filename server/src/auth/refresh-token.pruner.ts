@@ -37,16 +37,13 @@ export class RefreshTokenPruner implements OnModuleInit, OnApplicationBootstrap 
   }
 
   async prune(olderThanDays: number): Promise<{ pruned: number }> {
-    const rows = await this.em
-      .fork()
-      .getConnection()
-      .execute<{ id: string }[]>(
-        `delete from refresh_token t using auth_session s
+    const rows = await this.em.fork().execute<{ id: string }[]>(
+      `delete from refresh_token t using auth_session s
         where t.session_id = s.id
           and coalesce(s.revoked_at, s.expires_at) < now() - make_interval(days => ?)
         returning t.id`,
-        [olderThanDays],
-      );
+      [olderThanDays],
+    );
     this.logger.log({ pruned: rows.length }, 'refresh tokens pruned');
     return { pruned: rows.length };
   }

@@ -259,11 +259,10 @@ export class CatalogueFileService {
     const total = items.length + versions.length + closings.length + itemUpdates.length;
     let done = 0;
     await this.em.transactional(async (em) => {
-      const conn = em.getConnection();
       if (closings.length) {
         for (let i = 0; i < closings.length; i += CHUNK) {
           const part = closings.slice(i, i + CHUNK);
-          await conn.execute(
+          await em.execute(
             // One statement per chunk; rows travel as one JSON parameter.
             `update boundary_version b set effective_to = v.closes_on
                from jsonb_to_recordset(?::jsonb) as v(id uuid, closes_on date) where b.id = v.id`,
@@ -285,7 +284,7 @@ export class CatalogueFileService {
       }
       for (let i = 0; i < itemUpdates.length; i += CHUNK) {
         const part = itemUpdates.slice(i, i + CHUNK);
-        await conn.execute(
+        await em.execute(
           `update enforcement_item e set name_zh = v.name, category = v.category::item_category, legal_basis = v.basis,
                   transfer_batch = v.batch, pinyin_initials = v.initials, updated_at = now()
              from jsonb_to_recordset(?::jsonb) as v(code text, name text, category text, basis text, batch text, initials text)

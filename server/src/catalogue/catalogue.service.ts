@@ -92,7 +92,7 @@ export class CatalogueService {
   private async itemWithVersions(
     code: string,
   ): Promise<{ item: ItemFacts; versions: (BoundaryVersion & { note: string })[] }> {
-    const rows = await this.em.getConnection().execute<ItemVersionRow[]>(
+    const rows = await this.em.execute<ItemVersionRow[]>(
       `select i.id item_id, i.code, i.name_zh, i.transfer_batch, to_char(i.transfer_date, 'YYYY-MM-DD') transfer_date,
               ${VERSION_COLUMNS_SQL}
          from enforcement_item i left join boundary_version v on v.item_id = i.id
@@ -353,6 +353,20 @@ export class CatalogueService {
       pinyinInitials: item.pinyinInitials,
       current: current ? toVersionView(current, agencies) : null,
     };
+  }
+
+  /** A township by id or code, or a 400 naming `township`. */
+  resolveTownship(agencies: AgencyDirectory, key: string): Agency {
+    return this.township(agencies, key);
+  }
+
+  /** The boundary version of an item in force on a date, as an entity (a matter keeps it). */
+  versionRecordInForce(em: EntityManager, itemId: string, date: string): Promise<BoundaryVersionRecord | null> {
+    return em.findOne(BoundaryVersionRecord, {
+      item: itemId,
+      effectiveFrom: { $lte: date },
+      $or: [{ effectiveTo: null }, { effectiveTo: { $gt: date } }],
+    });
   }
 
   private township(agencies: AgencyDirectory, key: string): Agency {

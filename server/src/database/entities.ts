@@ -1,7 +1,23 @@
 import { Agency } from '../agencies/agency.entity.js';
 import { AuthSession, RefreshToken } from '../auth/session.entity.js';
 import { BoundaryVersionRecord, EnforcementItem } from '../catalogue/catalogue.entity.js';
+import { IdempotentRequest, OutboxMessage } from '../outbox/outbox.entity.js';
+import { Matter, MatterAgency, Referral, ResponsibilityDispute, TimelineEntry } from '../referrals/referral.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, listed once: discovery is explicit (no folder scanning, no reflection). */
-export const ENTITIES = [Agency, User, AuthSession, RefreshToken, EnforcementItem, BoundaryVersionRecord];
+export const ENTITIES = [
+  Agency,
+  User,
+  AuthSession,
+  RefreshToken,
+  EnforcementItem,
+  BoundaryVersionRecord,
+  Matter,
+  MatterAgency,
+  Referral,
+  TimelineEntry,
+  ResponsibilityDispute,
+  OutboxMessage,
+  IdempotentRequest,
+];

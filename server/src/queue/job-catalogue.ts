@@ -3,6 +3,10 @@
  * Workers refuse to start when a job here has no handler. Job data never carries secrets.
  */
 export interface JobCatalogue {
+  delivery: {
+    /** Tells the parties about a committed change: socket events to the agencies' rooms. */
+    'outbox.deliver': { outboxId: number; topic: string; payload: Record<string, unknown> };
+  };
   maintenance: {
     /** Daily: drops refresh-token hashes of sessions that ended more than 30 days ago. */
     'auth.prune-refresh-tokens': { olderThanDays: number };
@@ -15,6 +19,7 @@ export type JobData<Q extends QueueName, J extends JobName<Q>> = JobCatalogue[Q]
 
 /** Runtime list of the catalogue (TypeScript interfaces vanish at run time). */
 export const JOB_NAMES: { [Q in QueueName]: readonly JobName<Q>[] } = {
+  delivery: ['outbox.deliver'],
   maintenance: ['auth.prune-refresh-tokens'],
 };
 export const QUEUE_NAMES = Object.keys(JOB_NAMES) as QueueName[];

@@ -21,6 +21,17 @@ export interface AgencyScoped {
   agencyId: string;
 }
 
+/** A matter or referral: the agencies party to it, and whether it is flagged for the procuratorate. */
+export interface PartyScoped {
+  partyAgencyIds: readonly string[];
+  flagged: boolean;
+}
+
+const partyOrOversight = (actor: Actor, r: PartyScoped): boolean =>
+  r.partyAgencyIds.includes(actor.agencyId) ||
+  hasRole(actor, Role.SystemAdmin, Role.Auditor) ||
+  (r.flagged && hasRole(actor, Role.Prosecutor));
+
 const rule = <R = never>(r: PolicyRule<R>): PolicyRule<R> => r;
 
 export const POLICIES = {
@@ -51,8 +62,34 @@ export const POLICIES = {
     who: [Role.GuidanceArbiter, Role.SystemAdmin],
   }),
   'catalogue.export': rule({ description: 'export the catalogue as XLSX or CSV', who: 'signed-in' }),
+  'matter.create': rule({
+    description: 'open a matter (case officers, liaison officers, township staff, agency heads)',
+    who: [Role.CaseOfficer, Role.LiaisonOfficer, Role.TownshipStaff, Role.AgencyHead],
+  }),
+  'matter.read': rule<PartyScoped>({
+    description:
+      'read a matter and its timeline: agencies on it, prosecutors for flagged matters, auditors and system admins',
+    who: 'signed-in',
+    object: partyOrOversight,
+    hide: true,
+  }),
+  'referral.create': rule({
+    description: 'refer a matter to another agency',
+    who: [Role.CaseOfficer, Role.LiaisonOfficer, Role.TownshipStaff, Role.AgencyHead],
+  }),
+  'referral.read': rule<PartyScoped>({
+    description:
+      'read a referral: its sender, receiver and informed agencies, prosecutors for flagged matters, auditors and system admins',
+    who: 'signed-in',
+    object: partyOrOversight,
+    hide: true,
+  }),
+  'referral.act': rule({
+    description: 'act on a referral (the lifecycle table decides which action, side and role)',
+    who: 'signed-in',
+  }),
   'socket.ping': rule({ description: 'socket liveness probe', who: 'signed-in' }),
-} satisfies Record<string, PolicyRule<never> | PolicyRule<AgencyScoped>>;
+} satisfies Record<string, PolicyRule<never> | PolicyRule<AgencyScoped> | PolicyRule<PartyScoped>>;
 
 export type PolicyName = keyof typeof POLICIES;
 export type PolicyResource<P extends PolicyName> = (typeof POLICIES)[P] extends PolicyRule<infer R> ? R : never;

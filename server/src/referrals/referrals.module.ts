@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CatalogueModule } from '../catalogue/catalogue.module.js';
+import { OutboxModule } from '../outbox/outbox.module.js';
+import { ReferralsController } from './referrals.controller.js';
+import { ReferralsService } from './referrals.service.js';
+
+/** Matters and referrals: routed by the catalogue, carried by the outbox and the queues. */
+@Module({
+  imports: [CatalogueModule, OutboxModule],
+  controllers: [ReferralsController],
+  providers: [ReferralsService],
+})
+export class ReferralsModule {}

@@ -1,0 +1,493 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, LockMode } from '@mikro-orm/postgresql';
+import {
+  AgencyKind,
+  allowedActions,
+  decide,
+  isDispute,
+  todayInChina,
+  type ActionContext,
+  type CreateMatterRequest,
+  type CreateReferralRequest,
+  type MatterView,
+  type ReferralAction,
+  type ReferralActionRequest,
+  type ReferralList,
+  type ReferralListQuery,
+  type ReferralSide,
+  type ReferralState,
+  type ReferralView,
+  type TimelineEntryView,
+} from '@xietong/shared';
+import { Agency } from '../agencies/agency.entity.js';
+import { EnforcementItem } from '../catalogue/catalogue.entity.js';
+import { CatalogueService } from '../catalogue/catalogue.service.js';
+import { agencyRef, type AgencyDirectory } from '../catalogue/catalogue.views.js';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '../common/errors.js';
+import type { Actor } from '../common/policy/actor.js';
+import { PolicyService } from '../common/policy/policy.service.js';
+import { OutboxRelay } from '../outbox/outbox.service.js';
+import { User } from '../users/user.entity.js';
+import { Matter, MatterAgency, Referral, ResponsibilityDispute, TimelineEntry } from './referral.entity.js';
+
+const NOT_OURS = 'not_our_jurisdiction';
+
+/**
+ * Matters and referrals. Every state change goes through the shared lifecycle table, appends to
+ * the matter's timeline and writes an outbox row in the same transaction; the relay then tells
+ * the parties.
+ */
+@Injectable()
+export class ReferralsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly policy: PolicyService,
+    private readonly catalogue: CatalogueService,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async createMatter(actor: Actor, input: CreateMatterRequest): Promise<MatterView> {
+    this.policy.assertAttempt(actor, 'matter.create');
+    const agencies = await this.catalogue.agencies();
+    const township = this.catalogue.resolveTownship(agencies, input.township);
+    const startedOn = input.startedOn ?? todayInChina();
+    const id = await this.em.transactional(async (em) => {
+      const item = await em.findOne(EnforcementItem, { code: input.itemCode });
+      if (!item) throw new ValidationFailed([{ field: 'itemCode', message: `未知执法事项 ${input.itemCode}` }]);
+      const version = await this.catalogue.versionRecordInForce(em, item.id, startedOn);
+      if (!version) {
+        throw new ValidationFailed([
+          { field: 'startedOn', message: `「${item.nameZh}」在 ${startedOn} 无生效的职责边界` },
+        ]);
+      }
+      const [seq] = await em.execute<{ n: string }[]>("select nextval('matter_number_seq') n");
+      const matter = em.create(Matter, {
+        number: `协-${startedOn.slice(0, 4)}-${String(seq?.n ?? 0).padStart(6, '0')}`,
+        item,
+        boundaryVersion: version,
+        township: em.getReference(Agency, township.id),
+        place: input.place,
+        partyKind: input.party.kind,
+        partyName: input.party.name,
+        partyIdNumber: input.party.idNumber ?? null,
+        procedure: input.procedure,
+        majorDifficult: input.flags.majorDifficult,
+        publicInterestClue: input.flags.publicInterestClue,
+        suspectedCrime: input.flags.suspectedCrime,
+        originAgency: em.getReference(Agency, actor.agencyId),
+        startedOn,
+        summary: input.summary,
+        createdBy: em.getReference(User, actor.userId),
+      });
+      em.create(MatterAgency, { matter, agency: em.getReference(Agency, actor.agencyId), role: 'origin' });
+      this.timeline(em, matter, null, actor, 'matter.created', null, null, {
+        itemCode: item.code,
+        boundaryVersion: version.version,
+      });
+      return matter.id;
+    });
+    return this.matter(actor, id);
+  }
+
+  async matter(actor: Actor, id: string): Promise<MatterView> {
+    const matter = await this.em.findOne(Matter, { id }, { populate: ['item'] });
+    if (!matter) throw new NotFound('matter');
+    const parties = await this.em.find(MatterAgency, { matter: id }, { orderBy: { since: 'asc' } });
+    this.policy.authorize(
+      actor,
+      'matter.read',
+      this.resource(
+        matter,
+        parties.map((p) => p.agency.id),
+      ),
+      'matter',
+    );
+    const agencies = await this.catalogue.agencies();
+    const ref = (aid: string) => agencyRef(agencies, aid) as NonNullable<ReturnType<typeof agencyRef>>;
+    const item = matter.item.unwrap();
+    return {
+      id: matter.id,
+      number: matter.number,
+      item: { code: item.code, nameZh: item.nameZh, category: item.category },
+      boundaryVersionId: matter.boundaryVersion.id,
+      township: ref(matter.township.id),
+      place: matter.place,
+      party: { kind: matter.partyKind, name: matter.partyName, idNumber: matter.partyIdNumber ?? null },
+      procedure: matter.procedure,
+      flags: {
+        majorDifficult: matter.majorDifficult,
+        publicInterestClue: matter.publicInterestClue,
+        suspectedCrime: matter.suspectedCrime,
+      },
+      originAgency: ref(matter.originAgency.id),
+      agencies: parties.map((p) => ({ ...ref(p.agency.id), role: p.role, since: p.since.toISOString() })),
+      startedOn: matter.startedOn,
+      summary: matter.summary,
+      createdAt: matter.createdAt.toISOString(),
+    };
+  }
+
+  /**
+   * A referral about a matter. The receiver comes from the catalogue's routing for the matter's
+   * item and township; a sender may name another only with a written reason, which is recorded.
+   */
+  async createReferral(actor: Actor, input: CreateReferralRequest): Promise<ReferralView> {
+    this.policy.assertAttempt(actor, 'referral.create');
+    const id = await this.em.transactional(async (em) => {
+      const matter = await em.findOne(Matter, { id: input.matterId }, { populate: ['item'] });
+      if (!matter) throw new NotFound('matter');
+      const parties = await em.find(MatterAgency, { matter: matter.id });
+      if (!parties.some((p) => p.agency.id === actor.agencyId)) {
+        this.policy.authorize(
+          actor,
+          'matter.read',
+          this.resource(
+            matter,
+            parties.map((p) => p.agency.id),
+          ),
+          'matter',
+        );
+        throw new Forbidden('只有案件当事单位可以发起移送 (only an agency on the matter can refer it)');
+      }
+      const decision = await this.catalogue.routePreview(matter.item.unwrap().code, input.kind, matter.township.id);
+      let toAgencyId: string;
+      let routingRule: string;
+      let informAgencyIds: string[] = [];
+      if (input.toAgencyId && (!decision.routed || input.toAgencyId !== decision.receivingAgencyId)) {
+        if (!input.overrideReason) {
+          throw new ValidationFailed([
+            {
+              field: 'overrideReason',
+              message: '改变职责边界确定的移送对象须说明理由 (a reason is required to override routing)',
+            },
+          ]);
+        }
+        toAgencyId = input.toAgencyId;
+        routingRule = 'override';
+      } else if (decision.routed) {
+        toAgencyId = decision.receivingAgencyId;
+        routingRule = decision.rule;
+        informAgencyIds = decision.informAgencyIds;
+      } else {
+        const e = new Conflict(
+          `职责边界未确定该类移送的接收单位（${decision.rule}），请提请综合行政执法指导办明确，或指定接收单位并说明理由`,
+        );
+        e.details = [{ field: 'toAgencyId', message: decision.rule }];
+        throw e;
+      }
+      if (toAgencyId === actor.agencyId) {
+        throw new ValidationFailed([
+          { field: 'toAgencyId', message: '不能移送给本单位 (cannot refer to one’s own agency)' },
+        ]);
+      }
+      if (!(await em.findOne(Agency, { id: toAgencyId }))) {
+        throw new ValidationFailed([{ field: 'toAgencyId', message: '未知单位 (unknown agency)' }]);
+      }
+      const referral = em.create(Referral, {
+        matter,
+        kind: input.kind,
+        fromAgency: em.getReference(Agency, actor.agencyId),
+        toAgency: em.getReference(Agency, toAgencyId),
+        informAgencyIds: informAgencyIds.filter((a) => a !== actor.agencyId),
+        state: 'draft',
+        routingRule,
+        overrideReason: routingRule === 'override' ? (input.overrideReason ?? null) : null,
+        createdBy: em.getReference(User, actor.userId),
+      });
+      this.timeline(em, matter, referral, actor, 'referral.created', null, 'draft', {
+        kind: input.kind,
+        toAgencyId,
+        routingRule,
+        ...(input.note ? { note: input.note } : {}),
+        ...(routingRule === 'override' ? { overrideReason: input.overrideReason } : {}),
+      });
+      if (input.submit) await this.transition(em, actor, referral, matter, 'submit', {});
+      return referral.id;
+    });
+    this.relay.kick();
+    return this.get(actor, id);
+  }
+
+  /** Applies one lifecycle action: 403/404 for non-parties, 409 in the wrong state, 400 for missing fields. */
+  async act(actor: Actor, id: string, action: ReferralAction, input: ReferralActionRequest): Promise<ReferralView> {
+    await this.em.transactional(async (em) => {
+      const referral = await em.findOne(Referral, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!referral) throw new NotFound('referral');
+      const matter = await em.findOneOrFail(Matter, { id: referral.matter.id }, { populate: ['item'] });
+      await this.transition(em, actor, referral, matter, action, input);
+    });
+    this.relay.kick();
+    return this.get(actor, id);
+  }
+
+  async get(actor: Actor, id: string): Promise<ReferralView> {
+    const referral = await this.em.findOne(Referral, { id }, { populate: ['matter', 'matter.item'] });
+    if (!referral) throw new NotFound('referral');
+    const matter = referral.matter.unwrap();
+    this.policy.authorize(actor, 'referral.read', this.resource(matter, this.partiesOf(referral)), 'referral');
+    return this.view(actor, referral, await this.catalogue.agencies());
+  }
+
+  /** The receiving side's inbox, or the sending side's outbox, with counts per state for badges. */
+  async list(actor: Actor, box: 'inbox' | 'outbox', q: ReferralListQuery): Promise<ReferralList> {
+    const side = box === 'inbox' ? { toAgency: actor.agencyId } : { fromAgency: actor.agencyId };
+    const where: Record<string, unknown> = { ...side };
+    // Drafts are the sender's own business.
+    if (box === 'inbox') where.state = { $ne: 'draft' };
+    if (q.state) where.state = q.state;
+    if (q.kind) where.kind = q.kind;
+    const agencies = await this.catalogue.agencies();
+    if (q.township) where.matter = { township: this.catalogue.resolveTownship(agencies, q.township).id };
+    const [rows, total] = await this.em.findAndCount(Referral, where, {
+      populate: ['matter', 'matter.item'],
+      orderBy: { updatedAt: 'desc' },
+      limit: q.limit,
+      offset: q.offset,
+    });
+    const counted = await this.em.execute<{ state: string; n: string }[]>(
+      `select state, count(*) n from referral where ${box === 'inbox' ? 'to_agency_id' : 'from_agency_id'} = ? group by state`,
+      [actor.agencyId],
+    );
+    return {
+      total,
+      counts: Object.fromEntries(counted.map((c) => [c.state, Number(c.n)])),
+      referrals: rows.map((r) => this.view(actor, r, agencies)),
+    };
+  }
+
+  /** Who did what, when, from which state: what prosecutors and the guidance office read later. */
+  async timelineOf(actor: Actor, matterId: string): Promise<TimelineEntryView[]> {
+    const matter = await this.em.findOne(Matter, { id: matterId });
+    if (!matter) throw new NotFound('matter');
+    const parties = await this.em.find(MatterAgency, { matter: matterId });
+    this.policy.authorize(
+      actor,
+      'matter.read',
+      this.resource(
+        matter,
+        parties.map((p) => p.agency.id),
+      ),
+      'matter',
+    );
+    const entries = await this.em.find(
+      TimelineEntry,
+      { matter: matterId },
+      { orderBy: { at: 'asc' }, populate: ['actor'] },
+    );
+    const agencies = await this.catalogue.agencies();
+    return entries.map((e) => ({
+      id: e.id,
+      at: e.at.toISOString(),
+      action: e.action,
+      fromState: e.fromState ?? null,
+      toState: e.toState ?? null,
+      referralId: e.referral?.id ?? null,
+      actor: e.actor ? { id: e.actor.id, displayName: e.actor.unwrap().displayName } : null,
+      agency: agencyRef(agencies, e.agency?.id),
+      detail: e.detail,
+    }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private async transition(
+    em: EntityManager,
+    actor: Actor,
+    referral: Referral,
+    matter: Matter,
+    action: ReferralAction,
+    input: ReferralActionRequest,
+  ): Promise<void> {
+    const side = this.sideOf(actor, referral);
+    if (!side) {
+      this.policy.authorize(actor, 'referral.read', this.resource(matter, this.partiesOf(referral)), 'referral');
+      throw new Forbidden('只有移送双方可以办理 (only the sending and receiving agencies can act)');
+    }
+    const ctx: ActionContext = { side, roles: actor.roles, kind: referral.kind };
+    const from = referral.state as ReferralState;
+    const decision = decide(from, action, ctx, input);
+    if (!decision.ok) {
+      if (decision.status === 403) throw new Forbidden(decision.reason);
+      if (decision.status === 400) throw new ValidationFailed(decision.fields, decision.reason);
+      const e = new Conflict(decision.reason);
+      e.details = [
+        { field: 'state', message: decision.state },
+        { field: 'allowedActions', message: decision.allowed.join(',') },
+      ];
+      throw e;
+    }
+    if (action === 'reroute') await this.reroute(em, referral, matter, input);
+    referral.state = decision.next;
+    if (decision.next === 'delivered') await this.admit(em, matter, referral);
+    const detail: Record<string, unknown> = Object.fromEntries(
+      Object.entries(input).filter(([, v]) => v !== undefined),
+    );
+    this.timeline(em, matter, referral, actor, `referral.${action}`, from, decision.next, detail);
+    OutboxRelay.record(em, 'referral.changed', {
+      referralId: referral.id,
+      matterId: matter.id,
+      matterNumber: matter.number,
+      kind: referral.kind,
+      action,
+      fromState: from,
+      state: decision.next,
+      fromAgencyId: referral.fromAgency.id,
+      toAgencyId: referral.toAgency.id,
+      informAgencyIds: referral.informAgencyIds,
+      at: new Date().toISOString(),
+    });
+    if (action === 'return' && input.reasonCode === NOT_OURS) await this.maybeOpenDispute(em, matter, referral);
+  }
+
+  /** Sends a returned referral to another receiver; off the routing answer only with a reason. */
+  private async reroute(
+    em: EntityManager,
+    referral: Referral,
+    matter: Matter,
+    input: ReferralActionRequest,
+  ): Promise<void> {
+    const decision = await this.catalogue.routePreview(matter.item.unwrap().code, referral.kind, matter.township.id);
+    const target = input.receivingAgencyId ?? (decision.routed ? decision.receivingAgencyId : undefined);
+    if (!target) throw new ValidationFailed([{ field: 'receivingAgencyId', message: '请指定新的接收单位' }]);
+    if (target === referral.fromAgency.id) {
+      throw new ValidationFailed([{ field: 'receivingAgencyId', message: '不能移送给本单位' }]);
+    }
+    if (!(await em.findOne(Agency, { id: target }))) {
+      throw new ValidationFailed([{ field: 'receivingAgencyId', message: '未知单位 (unknown agency)' }]);
+    }
+    const routed = decision.routed && decision.receivingAgencyId === target;
+    if (!routed && !input.overrideReason) {
+      throw new ValidationFailed([{ field: 'overrideReason', message: '改变职责边界确定的移送对象须说明理由' }]);
+    }
+    referral.toAgency = em.getReference(Agency, target, { wrapped: true });
+    referral.routingRule = routed ? decision.rule : 'override';
+    referral.overrideReason = routed ? null : (input.overrideReason ?? null);
+  }
+
+  /** The receiver and the agencies kept informed join the matter when it is delivered. */
+  private async admit(em: EntityManager, matter: Matter, referral: Referral): Promise<void> {
+    const present = new Set((await em.find(MatterAgency, { matter: matter.id })).map((p) => p.agency.id));
+    const join = (agencyId: string, role: 'receiver' | 'informed') => {
+      if (present.has(agencyId)) return;
+      present.add(agencyId);
+      em.create(MatterAgency, { matter, agency: em.getReference(Agency, agencyId), role });
+    };
+    join(referral.toAgency.id, 'receiver');
+    referral.informAgencyIds.forEach((a) => join(a, 'informed'));
+  }
+
+  /**
+   * Two returns of the matter as not-ours between the same agencies (A→B→A, or both refusing)
+   * open a responsibility dispute and tell the guidance office. The dispute workflow is its own
+   * capability; here the record is made once per matter and pair.
+   */
+  private async maybeOpenDispute(em: EntityManager, matter: Matter, current: Referral): Promise<void> {
+    await em.flush();
+    const returns = await em.execute<{ from_agency: string; to_agency: string; reason: string }[]>(
+      `select t.agency_id from_agency, r.from_agency_id to_agency, t.detail->>'reasonCode' reason
+         from timeline_entry t join referral r on r.id = t.referral_id
+        where t.matter_id = ? and t.action = 'referral.return' order by t.at`,
+      [matter.id],
+    );
+    const list = returns.map((r) => ({ fromAgencyId: r.from_agency, toAgencyId: r.to_agency, reasonCode: r.reason }));
+    if (!isDispute(list)) return;
+    const a = current.fromAgency.id;
+    const b = current.toAgency.id;
+    const open = await em.findOne(ResponsibilityDispute, {
+      matter: matter.id,
+      state: 'open',
+      $or: [
+        { agencyA: a, agencyB: b },
+        { agencyA: b, agencyB: a },
+      ],
+    });
+    if (open) return;
+    const guidance = await em.findOne(Agency, { kind: AgencyKind.GuidanceOffice });
+    const dispute = em.create(ResponsibilityDispute, {
+      matter,
+      agencyA: em.getReference(Agency, a),
+      agencyB: em.getReference(Agency, b),
+      pattern: 'both_refuse',
+      openedByReferral: current,
+    });
+    this.timeline(em, matter, current, null, 'dispute.opened', null, null, {
+      disputeId: dispute.id,
+      agencyA: a,
+      agencyB: b,
+    });
+    OutboxRelay.record(em, 'dispute.opened', {
+      disputeId: dispute.id,
+      matterId: matter.id,
+      matterNumber: matter.number,
+      agencyAId: a,
+      agencyBId: b,
+      guidanceOfficeId: guidance?.id ?? '',
+      pattern: 'both_refuse',
+    });
+  }
+
+  private timeline(
+    em: EntityManager,
+    matter: Matter,
+    referral: Referral | null,
+    actor: Actor | null,
+    action: string,
+    fromState: string | null,
+    toState: string | null,
+    detail: Record<string, unknown>,
+  ): void {
+    em.create(TimelineEntry, {
+      matter,
+      referral,
+      actor: actor ? em.getReference(User, actor.userId) : null,
+      agency: actor ? em.getReference(Agency, actor.agencyId) : null,
+      action,
+      fromState,
+      toState,
+      detail,
+    });
+  }
+
+  private sideOf(actor: Actor, referral: Referral): ReferralSide | null {
+    if (referral.fromAgency.id === actor.agencyId) return 'sender';
+    if (referral.toAgency.id === actor.agencyId) return 'receiver';
+    return null;
+  }
+
+  private partiesOf(referral: Referral): string[] {
+    return [referral.fromAgency.id, referral.toAgency.id, ...referral.informAgencyIds];
+  }
+
+  private resource(matter: Matter, partyAgencyIds: string[]) {
+    return {
+      partyAgencyIds,
+      flagged: matter.majorDifficult || matter.publicInterestClue || matter.suspectedCrime,
+    };
+  }
+
+  private view(actor: Actor, r: Referral, agencies: AgencyDirectory): ReferralView {
+    const matter = r.matter.unwrap();
+    const ref = (id: string) => agencyRef(agencies, id) as NonNullable<ReturnType<typeof agencyRef>>;
+    const side = this.sideOf(actor, r);
+    return {
+      id: r.id,
+      matter: {
+        id: matter.id,
+        number: matter.number,
+        itemName: matter.item.unwrap().nameZh,
+        township: agencies.get(matter.township.id)?.nameZh ?? '',
+        flagged: matter.majorDifficult || matter.publicInterestClue || matter.suspectedCrime,
+      },
+      kind: r.kind,
+      state: r.state as ReferralState,
+      from: ref(r.fromAgency.id),
+      to: ref(r.toAgency.id),
+      inform: r.informAgencyIds.map(ref),
+      routingRule: r.routingRule,
+      overrideReason: r.overrideReason ?? null,
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
+      allowedActions: side ? allowedActions(r.state as ReferralState, { side, roles: actor.roles, kind: r.kind }) : [],
+    };
+  }
+}

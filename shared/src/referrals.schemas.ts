@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { IsoDate, AgencyRef } from './catalogue.schemas.js';
+import { ITEM_CATEGORIES, REFERRAL_KINDS } from './catalogue.js';
+import { HOLD_REASONS, OUTCOMES, REFERRAL_ACTIONS, REFERRAL_STATES, RETURN_REASONS } from './referral-lifecycle.js';
+
+/** Payloads of matters and referrals: one definition for validation, OpenAPI, client and tests. */
+
+export const CreateMatterRequest = z
+  .object({
+    itemCode: z.string({ error: '请选择执法事项' }).trim().min(1, '请选择执法事项').max(64),
+    township: z.string({ error: '请选择乡镇' }).trim().min(1, '请选择乡镇').describe('township agency id or code'),
+    place: z.string({ error: '请填写地点' }).trim().min(1, '请填写地点').max(256),
+    party: z.object(
+      {
+        kind: z.enum(['person', 'company'], { error: "当事人类型须为 'person' 或 'company'" }),
+        name: z.string({ error: '请填写当事人' }).trim().min(1, '请填写当事人').max(128),
+        idNumber: z
+          .string()
+          .trim()
+          .regex(/^[0-9A-Z]{15,18}$/, '身份证号或统一社会信用代码格式不正确')
+          .optional(),
+      },
+      { error: '请填写当事人' },
+    ),
+    procedure: z.enum(['general', 'simple'], { error: "程序须为 'general'（一般程序）或 'simple'（简易程序）" }),
+    flags: z
+      .object({
+        majorDifficult: z.boolean().default(false),
+        publicInterestClue: z.boolean().default(false),
+        suspectedCrime: z.boolean().default(false),
+      })
+      .default({ majorDifficult: false, publicInterestClue: false, suspectedCrime: false }),
+    startedOn: IsoDate.optional().describe('defaults to today'),
+    summary: z.string({ error: '请填写案情摘要' }).trim().min(1, '请填写案情摘要').max(5000),
+  })
+  .meta({ id: 'CreateMatterRequest' });
+export type CreateMatterRequest = z.infer<typeof CreateMatterRequest>;
+
+export const MatterView = z
+  .object({
+    id: z.uuid(),
+    number: z.string(),
+    item: z.object({ code: z.string(), nameZh: z.string(), category: z.enum(ITEM_CATEGORIES) }),
+    boundaryVersionId: z.uuid(),
+    township: AgencyRef,
+    place: z.string(),
+    party: z.object({ kind: z.enum(['person', 'company']), name: z.string(), idNumber: z.string().nullable() }),
+    procedure: z.enum(['general', 'simple']),
+    flags: z.object({ majorDifficult: z.boolean(), publicInterestClue: z.boolean(), suspectedCrime: z.boolean() }),
+    originAgency: AgencyRef,
+    agencies: z.array(AgencyRef.extend({ role: z.enum(['origin', 'receiver', 'informed']), since: z.string() })),
+    startedOn: IsoDate,
+    summary: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Matter' });
+export type MatterView = z.infer<typeof MatterView>;
+
+export const CreateReferralRequest = z
+  .object({
+    matterId: z.uuid('须为案件 id'),
+    kind: z.enum(REFERRAL_KINDS, { error: '请选择移送类型' }),
+    /** Only to override the catalogue's routing, and then with a written reason. */
+    toAgencyId: z.uuid('须为单位 id').optional(),
+    overrideReason: z.string().trim().min(4, '改变移送对象须说明理由').max(1000).optional(),
+    note: z.string().trim().max(2000).optional(),
+    /** false keeps it as a draft; true (default) submits it at once. */
+    submit: z.boolean().default(true),
+  })
+  .meta({ id: 'CreateReferralRequest' });
+export type CreateReferralRequest = z.infer<typeof CreateReferralRequest>;
+
+export const ReferralActionRequest = z
+  .object({
+    reasonCode: z.enum(RETURN_REASONS, { error: `退回原因须为：${RETURN_REASONS.join(', ')}` }).optional(),
+    reasonText: z.string().trim().max(2000).optional(),
+    boundaryClause: z.string().trim().max(2000).optional(),
+    missingMaterials: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
+    holdReason: z.enum(HOLD_REASONS, { error: `中止原因须为：${HOLD_REASONS.join(', ')}` }).optional(),
+    outcome: z.enum(OUTCOMES, { error: `办结结果须为：${OUTCOMES.join(', ')}` }).optional(),
+    outcomeText: z.string().trim().max(5000).optional(),
+    note: z.string().trim().max(2000).optional(),
+    receivingAgencyId: z.uuid('须为单位 id').optional(),
+    overrideReason: z.string().trim().max(1000).optional(),
+  })
+  .meta({ id: 'ReferralActionRequest' });
+export type ReferralActionRequest = z.infer<typeof ReferralActionRequest>;
+
+export const ReferralActionParam = z.enum(REFERRAL_ACTIONS, {
+  error: `未知操作，可选：${REFERRAL_ACTIONS.join(', ')}`,
+});
+
+export const ReferralView = z
+  .object({
+    id: z.uuid(),
+    matter: z.object({
+      id: z.uuid(),
+      number: z.string(),
+      itemName: z.string(),
+      township: z.string(),
+      flagged: z.boolean(),
+    }),
+    kind: z.enum(REFERRAL_KINDS),
+    state: z.enum(REFERRAL_STATES),
+    from: AgencyRef,
+    to: AgencyRef,
+    inform: z.array(AgencyRef),
+    routingRule: z.string(),
+    overrideReason: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    /** what the caller may do now (empty when not a party) */
+    allowedActions: z.array(z.string()),
+  })
+  .meta({ id: 'Referral' });
+export type ReferralView = z.infer<typeof ReferralView>;
+
+export const ReferralListQuery = z.object({
+  state: z.enum(REFERRAL_STATES).optional(),
+  kind: z.enum(REFERRAL_KINDS).optional(),
+  township: z.string().trim().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type ReferralListQuery = z.infer<typeof ReferralListQuery>;
+
+export const ReferralList = z
+  .object({
+    total: z.number().int(),
+    counts: z.record(z.string(), z.number().int()).describe('per state, for badges'),
+    referrals: z.array(ReferralView),
+  })
+  .meta({ id: 'ReferralList' });
+export type ReferralList = z.infer<typeof ReferralList>;
+
+export const TimelineEntryView = z
+  .object({
+    id: z.uuid(),
+    at: z.string(),
+    action: z.string(),
+    fromState: z.string().nullable(),
+    toState: z.string().nullable(),
+    referralId: z.uuid().nullable(),
+    actor: z.object({ id: z.uuid(), displayName: z.string() }).nullable(),
+    agency: AgencyRef.nullable(),
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'TimelineEntry' });
+export type TimelineEntryView = z.infer<typeof TimelineEntryView>;
+
+/** Socket payloads: each carries its outbox id so a client can drop a repeat. */
+export interface ReferralChangedEvent {
+  eventId: number;
+  referralId: string;
+  matterId: string;
+  matterNumber: string;
+  kind: (typeof REFERRAL_KINDS)[number];
+  action: string;
+  fromState: string | null;
+  state: string;
+  fromAgencyId: string;
+  toAgencyId: string;
+  informAgencyIds: string[];
+  at: string;
+}
+
+export interface DisputeOpenedEvent {
+  eventId: number;
+  disputeId: string;
+  matterId: string;
+  matterNumber: string;
+  agencyAId: string;
+  agencyBId: string;
+  guidanceOfficeId: string;
+  pattern: 'both_refuse' | 'both_claim';
+}

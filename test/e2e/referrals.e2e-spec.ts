@@ -1,0 +1,339 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  SocketEvent,
+  type AgencySummary,
+  type DisputeOpenedEvent,
+  type ItemPage,
+  type MatterView,
+  type ReferralChangedEvent,
+  type ReferralList,
+  type ReferralView,
+  type TimelineEntryView,
+} from '@xietong/shared';
+import { bootApp, connectSocket, type ClientSocket, type TestApp } from '../support/app.js';
+import { query } from '../support/database.js';
+
+let app: TestApp;
+let agencies: Map<string, AgencySummary>;
+const tokens = new Map<string, string>();
+const sockets: ClientSocket[] = [];
+
+const token = async (username: string): Promise<string> => {
+  let t = tokens.get(username);
+  if (!t) {
+    t = (await app.http.login(username)).accessToken;
+    tokens.set(username, t);
+  }
+  return t;
+};
+const id = (code: string): string => agencies.get(code)?.id ?? '';
+
+/** Everything a socket receives, by event name, for assertions that wait. */
+async function listen(
+  username: string,
+): Promise<{ events: Map<string, unknown[]>; next<T>(event: string, pred: (p: T) => boolean): Promise<T> }> {
+  const socket = await connectSocket(app.url, await token(username));
+  sockets.push(socket);
+  const events = new Map<string, unknown[]>();
+  socket.onAny((event: string, payload: unknown) => events.set(event, [...(events.get(event) ?? []), payload]));
+  return {
+    events,
+    async next<T>(event: string, pred: (p: T) => boolean): Promise<T> {
+      for (let i = 0; i < 100; i++) {
+        const hit = (events.get(event) as T[] | undefined)?.find(pred);
+        if (hit) return hit;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`${username} got no ${event} matching within 5 s; got ${JSON.stringify([...events.keys()])}`);
+    },
+  };
+}
+
+beforeAll(async () => {
+  app = await bootApp();
+  const list = await app.http.get<AgencySummary[]>('/api/agencies', await token('zfj.officer'));
+  agencies = new Map(list.body.map((a) => [a.code, a]));
+});
+afterAll(async () => {
+  if (process.env.XT_DEBUG) console.log(app.output());
+  sockets.forEach((s) => s.close());
+  await app?.close();
+});
+
+async function delegatedItem(township: string): Promise<string> {
+  const page = await app.http.get<ItemPage>('/api/catalogue/items?limit=200', await token('zfj.officer'));
+  const item = page.body.items.find(
+    (i) =>
+      i.current?.effectiveTo === null &&
+      i.current.penalising?.code === 'ZFJ' &&
+      i.current.delegatedTownships.some((t) => t.code === township),
+  );
+  if (!item) throw new Error(`no item delegated to ${township}`);
+  return item.code;
+}
+
+async function newMatter(
+  username: string,
+  township: string,
+  flags: Partial<MatterView['flags']> = {},
+): Promise<MatterView> {
+  const res = await app.http.post<MatterView>(
+    '/api/matters',
+    {
+      itemCode: await delegatedItem('XZ-LZ'),
+      township,
+      place: '龙洲街道荣昌大道与龙翔路交叉口',
+      party: { kind: 'person', name: '张三', idNumber: '330825199001011234' },
+      procedure: 'general',
+      flags,
+      summary: '当事人在人行道上摆摊设点，经劝导拒不改正。',
+    },
+    await token(username),
+  );
+  if (res.status !== 201) throw new Error(`matter: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+const act = async (username: string, referralId: string, action: string, body: Record<string, unknown> = {}) =>
+  app.http.post<ReferralView>(`/api/referrals/${referralId}/actions/${action}`, body, await token(username));
+
+describe('a jurisdiction transfer to a delegated township', () => {
+  it('is routed by the catalogue, arrives live, is signed for, returned as not ours, re-routed, and a second return opens a dispute', async () => {
+    const township = await listen('lz.staff');
+    const bureau = await listen('zfj.officer');
+    const guidance = await listen('zdb.arbiter');
+    const matter = await newMatter('zfj.officer', 'XZ-LZ');
+    expect(matter.number).toMatch(/^协-\d{4}-\d{6}$/);
+    expect(matter.agencies.map((a) => [a.code, a.role])).toEqual([['ZFJ', 'origin']]);
+
+    const created = await app.http.post<ReferralView>(
+      '/api/referrals',
+      { matterId: matter.id, kind: 'jurisdiction_transfer', note: '该事项已赋权龙洲街道' },
+      await token('zfj.officer'),
+    );
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      state: 'delivered',
+      to: { code: 'XZ-LZ' },
+      routingRule: 'delegated_township',
+    });
+    const referralId = created.body.id;
+
+    const arrived = await township.next<ReferralChangedEvent>(
+      SocketEvent.ReferralDelivered,
+      (e) => e.referralId === referralId,
+    );
+    expect(arrived).toMatchObject({ state: 'delivered', matterNumber: matter.number, toAgencyId: id('XZ-LZ') });
+    expect(typeof arrived.eventId).toBe('number');
+
+    // The township's inbox has it, with a badge count; the receiver may sign or return it.
+    const inbox = await app.http.get<ReferralList>('/api/referrals/inbox', await token('lz.staff'));
+    expect(inbox.body.referrals.map((r) => r.id)).toContain(referralId);
+    expect(inbox.body.counts.delivered).toBeGreaterThanOrEqual(1);
+    expect(inbox.body.referrals.find((r) => r.id === referralId)?.allowedActions).toEqual(['sign']);
+
+    // Illegal or incomplete actions say why.
+    const early = await act('lz.staff', referralId, 'conclude', { outcome: 'penalty_decided', outcomeText: 'x' });
+    expect(early.status).toBe(409);
+    expect(early.body as unknown).toMatchObject({
+      statusCode: 409,
+      details: expect.arrayContaining([{ field: 'state', message: 'delivered' }]),
+    });
+    const bureauCannotSign = await act('zfj.officer', referralId, 'sign');
+    expect(bureauCannotSign.status).toBe(403);
+
+    expect((await act('lz.staff', referralId, 'sign')).body.state).toBe('signed');
+    await bureau.next<ReferralChangedEvent>(
+      SocketEvent.ReferralChanged,
+      (e) => e.referralId === referralId && e.state === 'signed',
+    );
+
+    const incomplete = await act('lz.staff', referralId, 'return', { reasonCode: 'not_our_jurisdiction' });
+    expect(incomplete.status).toBe(400);
+    expect((incomplete.body as unknown as { details: { field: string }[] }).details.map((d) => d.field).sort()).toEqual(
+      ['boundaryClause', 'reasonText'],
+    );
+
+    const returned = await act('lz.staff', referralId, 'return', {
+      reasonCode: 'not_our_jurisdiction',
+      reasonText: '该地块属城区中队辖区，不在本街道赋权范围',
+      boundaryClause: '赋权目录第 3 项仅限街道建成区范围',
+    });
+    expect(returned.body.state).toBe('returned');
+    await bureau.next<ReferralChangedEvent>(
+      SocketEvent.ReferralChanged,
+      (e) => e.referralId === referralId && e.state === 'returned',
+    );
+
+    // The bureau re-routes: the catalogue still says 龙洲街道.
+    const rerouted = await act('zfj.officer', referralId, 'reroute', { note: '经核实地块在赋权范围内' });
+    expect(rerouted.body).toMatchObject({ state: 'delivered', to: { code: 'XZ-LZ' } });
+    await act('lz.staff', referralId, 'sign');
+    const second = await act('lz.staff', referralId, 'return', {
+      reasonCode: 'not_our_jurisdiction',
+      reasonText: '仍不属本街道管辖',
+      boundaryClause: '赋权目录第 3 项',
+    });
+    expect(second.body.state).toBe('returned');
+
+    const opened = await guidance.next<DisputeOpenedEvent>(SocketEvent.DisputeOpened, (e) => e.matterId === matter.id);
+    expect(opened).toMatchObject({ pattern: 'both_refuse', guidanceOfficeId: id('ZDB') });
+    expect([opened.agencyAId, opened.agencyBId].sort()).toEqual([id('ZFJ'), id('XZ-LZ')].sort());
+    const disputes = await query<{ n: string }>(
+      app.databaseUrl,
+      'select count(*) n from responsibility_dispute where matter_id = $1',
+      [matter.id],
+    );
+    expect(disputes[0]?.n).toBe('1');
+
+    // The timeline has every step, who and from which state.
+    const timeline = await app.http.get<TimelineEntryView[]>(
+      `/api/matters/${matter.id}/timeline`,
+      await token('zfj.officer'),
+    );
+    expect(timeline.body.map((e) => [e.action, e.fromState, e.toState])).toEqual([
+      ['matter.created', null, null],
+      ['referral.created', null, 'draft'],
+      ['referral.submit', 'draft', 'delivered'],
+      ['referral.sign', 'delivered', 'signed'],
+      ['referral.return', 'signed', 'returned'],
+      ['referral.reroute', 'returned', 'delivered'],
+      ['referral.sign', 'delivered', 'signed'],
+      ['referral.return', 'signed', 'returned'],
+      ['dispute.opened', null, null],
+    ]);
+    expect(timeline.body[4]).toMatchObject({ actor: { displayName: '祝小芳' }, agency: { code: 'XZ-LZ' } });
+    expect(timeline.body[4]?.detail).toMatchObject({
+      reasonCode: 'not_our_jurisdiction',
+      boundaryClause: '赋权目录第 3 项仅限街道建成区范围',
+    });
+
+    // Each change reached the township once: events carry ids and none repeats.
+    const ids = (township.events.get(SocketEvent.ReferralChanged) as ReferralChangedEvent[]).map((e) => e.eventId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('is invisible to agencies not on it (404), and to prosecutors unless the matter is flagged', async () => {
+    const matter = await newMatter('zfj.officer', 'XZ-LZ');
+    const referral = (
+      await app.http.post<ReferralView>(
+        '/api/referrals',
+        { matterId: matter.id, kind: 'jurisdiction_transfer' },
+        await token('zfj.officer'),
+      )
+    ).body;
+    for (const outsider of ['dh.staff', 'gaj.liaison', 'jcy.prosecutor']) {
+      expect({
+        outsider,
+        status: (await app.http.get(`/api/referrals/${referral.id}`, await token(outsider))).status,
+      }).toEqual({
+        outsider,
+        status: 404,
+      });
+      expect((await app.http.get(`/api/matters/${matter.id}/timeline`, await token(outsider))).status).toBe(404);
+      expect((await act(outsider, referral.id, 'sign')).status).toBe(404);
+    }
+    expect((await app.http.get(`/api/referrals/${referral.id}`, await token('lz.staff'))).status).toBe(200);
+    expect((await app.http.get(`/api/referrals/${referral.id}`, await token('auditor'))).status).toBe(200);
+    const dhInbox = await app.http.get<ReferralList>('/api/referrals/inbox', await token('dh.staff'));
+    expect(dhInbox.body.referrals.map((r) => r.id)).not.toContain(referral.id);
+  });
+});
+
+describe('a suspected-crime transfer', () => {
+  it('needs the bureau head’s sign-off, reaches public security, and keeps the procuratorate informed', async () => {
+    const police = await listen('gaj.liaison');
+    const procuratorate = await listen('jcy.prosecutor');
+    const matter = await newMatter('zfj.officer', 'XZ-LZ', { suspectedCrime: true });
+    const created = await app.http.post<ReferralView>(
+      '/api/referrals',
+      { matterId: matter.id, kind: 'suspected_crime_transfer' },
+      await token('zfj.officer'),
+    );
+    expect(created.body).toMatchObject({ state: 'submitted', to: { code: 'GAJ' }, inform: [{ code: 'JCY' }] });
+    expect((await act('zfj.officer', created.body.id, 'approve')).status).toBe(403);
+    const approved = await act('zfj.head', created.body.id, 'approve');
+    expect(approved.body.state).toBe('delivered');
+
+    await police.next<ReferralChangedEvent>(SocketEvent.ReferralDelivered, (e) => e.referralId === created.body.id);
+    const informed = await procuratorate.next<ReferralChangedEvent>(
+      SocketEvent.ReferralChanged,
+      (e) => e.referralId === created.body.id && e.state === 'delivered',
+    );
+    expect(informed.informAgencyIds).toEqual([id('JCY')]);
+    // The procuratorate reads it (informed and flagged), but it is not a side and cannot act.
+    expect((await app.http.get(`/api/referrals/${created.body.id}`, await token('jcy.prosecutor'))).status).toBe(200);
+    expect((await act('jcy.prosecutor', created.body.id, 'sign')).status).toBe(403);
+    const viewed = await app.http.get<MatterView>(`/api/matters/${matter.id}`, await token('gaj.liaison'));
+    expect(viewed.body.agencies.map((a) => [a.code, a.role])).toEqual([
+      ['ZFJ', 'origin'],
+      ['GAJ', 'receiver'],
+      ['JCY', 'informed'],
+    ]);
+  });
+});
+
+describe('creating', () => {
+  it('honours Idempotency-Key: a retried POST returns the first referral and creates no second', async () => {
+    const matter = await newMatter('zfj.officer', 'XZ-LZ');
+    const send = () =>
+      app.http.request<ReferralView>('POST', '/api/referrals', {
+        token: tokens.get('zfj.officer') ?? '',
+        body: { matterId: matter.id, kind: 'jurisdiction_transfer' },
+        headers: { 'idempotency-key': `retry-${matter.id}` },
+      });
+    const [a, b] = await Promise.all([send(), send()]);
+    const c = await send();
+    expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);
+    expect(new Set([a.body.id, b.body.id, c.body.id]).size).toBe(1);
+    const rows = await query<{ n: string }>(app.databaseUrl, 'select count(*) n from referral where matter_id = $1', [
+      matter.id,
+    ]);
+    expect(rows[0]?.n).toBe('1');
+    const reused = await app.http.request('POST', '/api/referrals', {
+      token: tokens.get('zfj.officer') ?? '',
+      body: { matterId: matter.id, kind: 'police_assistance' },
+      headers: { 'idempotency-key': `retry-${matter.id}` },
+    });
+    expect(reused.status).toBe(409);
+  });
+
+  it('requires a written reason to send somewhere other than the routing says, and records it', async () => {
+    const matter = await newMatter('zfj.officer', 'XZ-LZ');
+    const body = { matterId: matter.id, kind: 'jurisdiction_transfer', toAgencyId: id('XZ-DH') };
+    const refused = await app.http.post('/api/referrals', body, await token('zfj.officer'));
+    expect(refused.status).toBe(400);
+    expect(refused.body.details).toEqual([{ field: 'overrideReason', message: expect.stringContaining('理由') }]);
+    const ok = await app.http.post<ReferralView>(
+      '/api/referrals',
+      { ...body, overrideReason: '当事人经营场所实际位于东华街道' },
+      await token('zfj.officer'),
+    );
+    expect(ok.body).toMatchObject({
+      to: { code: 'XZ-DH' },
+      routingRule: 'override',
+      overrideReason: '当事人经营场所实际位于东华街道',
+    });
+  });
+
+  it('names every bad field of a matter, and writes nothing', async () => {
+    const before = await query<{ n: string }>(app.databaseUrl, 'select count(*) n from matter');
+    const res = await app.http.post(
+      '/api/matters',
+      {
+        itemCode: '',
+        township: 'XZ-LZ',
+        place: '',
+        party: { kind: 'robot', name: '' },
+        procedure: 'fast',
+        summary: '',
+      },
+      await token('zfj.officer'),
+    );
+    expect(res.status).toBe(400);
+    expect((res.body.details as { field: string }[]).map((d) => d.field).sort()).toEqual(
+      ['itemCode', 'party.kind', 'party.name', 'place', 'procedure', 'summary'].sort(),
+    );
+    expect(await query<{ n: string }>(app.databaseUrl, 'select count(*) n from matter')).toEqual(before);
+  });
+});
