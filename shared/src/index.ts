@@ -6,3 +6,5 @@ export * from './catalogue.js';
 export * from './catalogue.schemas.js';
 export * from './referral-lifecycle.js';
 export * from './referrals.schemas.js';
+export * from './calendar.js';
+export * from './legal-clocks.js';

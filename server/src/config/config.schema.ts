@@ -33,5 +33,7 @@ export const EnvSchema = z.object({
   CORS_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
   CLIENT_DIST: z.string().optional(),
   MIGRATE_ON_START: bool.default(false),
+  OUTBOX_RELAY_START_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+  FAULT_KILL_AFTER_COMMIT: bool.default(false),
 });
 export type Env = z.output<typeof EnvSchema>;

@@ -26,6 +26,10 @@ export interface AppConfig {
   corsOrigins: string[];
   clientDist: string;
   migrateOnStart: boolean;
+  /** how long a starting process waits before relaying the outbox (operators stagger restarts; tests observe) */
+  outboxRelayStartDelayMs: number;
+  /** fault injection for the fault suite: die with SIGKILL right after a referral commits, before it is enqueued */
+  faultKillAfterCommit: boolean;
 }
 
 export class ConfigError extends Error {
@@ -54,6 +58,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parsed.data;
   const problems: { variable: string; expected: string }[] = [];
   if (e.NODE_ENV === 'production') {
+    if (e.FAULT_KILL_AFTER_COMMIT)
+      problems.push({ variable: 'FAULT_KILL_AFTER_COMMIT', expected: 'never set in production' });
     if (!e.JWT_SECRET) problems.push({ variable: 'JWT_SECRET', expected: 'required in production (32+ characters)' });
     if (!e.DATABASE_URL)
       problems.push({
@@ -85,6 +91,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       .filter(Boolean),
     clientDist: resolve(e.CLIENT_DIST ?? resolve(REPO_ROOT, 'client', 'dist')),
     migrateOnStart: e.MIGRATE_ON_START,
+    outboxRelayStartDelayMs: e.OUTBOX_RELAY_START_DELAY_MS,
+    faultKillAfterCommit: e.FAULT_KILL_AFTER_COMMIT,
   };
 }
 

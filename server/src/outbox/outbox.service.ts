@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { AppConfig } from '../config/app-config.provider.js';
 import { QueueService, withTimeout } from '../queue/queue.service.js';
 import { OutboxMessage } from './outbox.entity.js';
 
@@ -21,10 +22,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private running = false;
   private stopped = false;
   private backoff = IDLE_MS;
+  private readonly startedAt = Date.now();
 
   constructor(
     private readonly em: EntityManager,
     private readonly queues: QueueService,
+    private readonly config: AppConfig,
   ) {}
 
   /** Records a message in the caller's transaction (pass the transaction's entity manager). */
@@ -33,7 +36,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.schedule(this.config.outboxRelayStartDelayMs);
   }
 
   onApplicationShutdown(): void {
@@ -43,7 +46,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Asks for a pass right away (after a commit), instead of waiting for the next tick. */
   kick(): void {
-    if (!this.running && !this.stopped) this.schedule(0);
+    if (this.config.faultKillAfterCommit) process.kill(process.pid, 'SIGKILL');
+    if (!this.running && !this.stopped && Date.now() >= this.startedAt + this.config.outboxRelayStartDelayMs)
+      this.schedule(0);
   }
 
   private schedule(ms: number): void {
