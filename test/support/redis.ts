@@ -5,8 +5,9 @@ import { freePort } from './app.js';
 /** A private redis-server on a free port, for tests that stop it or configure it badly. */
 export async function privateRedis(
   extraArgs: string[] = [],
+  fixedPort?: number,
 ): Promise<{ url: string; port: number; stop(): Promise<void> }> {
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
