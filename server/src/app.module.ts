@@ -8,6 +8,7 @@ import { QueueDashboardModule } from './admin/queue-dashboard.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
+import { ClocksModule } from './clocks/clocks.module.js';
 import { PolicyModule } from './common/policy/policy.module.js';
 import { AppConfig } from './config/app-config.provider.js';
 import type { AppConfig as AppConfigShape } from './config/config.js';
@@ -79,6 +80,7 @@ export class AppModule {
       AuthModule,
       PolicyModule,
       OutboxModule,
+      ClocksModule,
     ];
     const http = runtime.serveHttp
       ? [

@@ -8,3 +8,4 @@ export * from './referral-lifecycle.js';
 export * from './referrals.schemas.js';
 export * from './calendar.js';
 export * from './legal-clocks.js';
+export * from './referral-clocks.js';

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { IsoDate, AgencyRef } from './catalogue.schemas.js';
 import { ITEM_CATEGORIES, REFERRAL_KINDS } from './catalogue.js';
 import { HOLD_REASONS, OUTCOMES, REFERRAL_ACTIONS, REFERRAL_STATES, RETURN_REASONS } from './referral-lifecycle.js';
+import { CLOCK_STATES } from './referral-clocks.js';
+import { CLOCK_CODES } from './legal-clocks.js';
 
 /** Payloads of matters and referrals: one definition for validation, OpenAPI, client and tests. */
 
@@ -90,6 +92,24 @@ export const ReferralActionParam = z.enum(REFERRAL_ACTIONS, {
   error: `未知操作，可选：${REFERRAL_ACTIONS.join(', ')}`,
 });
 
+export const ClockView = z
+  .object({
+    id: z.uuid(),
+    code: z.enum(CLOCK_CODES),
+    labelZh: z.string(),
+    legalBasis: z.string(),
+    state: z.enum(CLOCK_STATES),
+    startedAt: z.string(),
+    deadline: z.string(),
+    warnAt: z.string(),
+    escalateAt: z.string(),
+    warned: z.boolean(),
+    /** computed from statutory holidays alone until the year's official arrangement is loaded */
+    provisional: z.boolean(),
+  })
+  .meta({ id: 'Clock' });
+export type ClockView = z.infer<typeof ClockView>;
+
 export const ReferralView = z
   .object({
     id: z.uuid(),
@@ -111,6 +131,9 @@ export const ReferralView = z
     updatedAt: z.string(),
     /** what the caller may do now (empty when not a party) */
     allowedActions: z.array(z.string()),
+    clocks: z.array(ClockView),
+    /** the nearest deadline of a clock still running (or overdue) */
+    nearestDeadline: z.string().nullable(),
   })
   .meta({ id: 'Referral' });
 export type ReferralView = z.infer<typeof ReferralView>;
@@ -119,6 +142,12 @@ export const ReferralListQuery = z.object({
   state: z.enum(REFERRAL_STATES).optional(),
   kind: z.enum(REFERRAL_KINDS).optional(),
   township: z.string().trim().optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('only referrals with an overdue or escalated clock'),
+  dueWithinDays: z.coerce.number().int().min(0).max(365).optional().describe('a running clock due within N days'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -162,6 +191,24 @@ export interface ReferralChangedEvent {
   toAgencyId: string;
   informAgencyIds: string[];
   at: string;
+}
+
+/** A legal clock warned (75 %), went overdue (100 %) or escalated (one working day later). */
+export interface ClockChangedEvent {
+  eventId: number;
+  clockId: string;
+  code: string;
+  step: 'warn' | 'overdue' | 'escalate';
+  state: string;
+  deadline: string;
+  provisional: boolean;
+  referralId: string;
+  matterId: string;
+  matterNumber: string;
+  receivingAgencyId: string;
+  sendingAgencyId: string;
+  /** on escalation: the guidance office */
+  escalateToAgencyIds: string[];
 }
 
 export interface DisputeOpenedEvent {

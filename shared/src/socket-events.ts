@@ -1,5 +1,5 @@
 import type { Me } from './schemas.js';
-import type { DisputeOpenedEvent, ReferralChangedEvent } from './referrals.schemas.js';
+import type { ClockChangedEvent, DisputeOpenedEvent, ReferralChangedEvent } from './referrals.schemas.js';
 
 /**
  * The socket event contract: the one event map used by the server (`Server<C2S, S2C>`)
@@ -20,6 +20,8 @@ export const SocketEvent = {
   ReferralDelivered: 'referral.delivered',
   /** Server → the guidance office and both agencies: a responsibility dispute was opened. */
   DisputeOpened: 'dispute.opened',
+  /** Server → the parties (and on escalation the guidance office): a legal clock warned, went overdue or escalated. */
+  ClockChanged: 'clock.changed',
   /** Client → server liveness probe with an ack. */
   Ping: 'session.ping',
 } as const;
@@ -37,6 +39,7 @@ export interface ServerToClientEvents {
   [SocketEvent.ReferralChanged]: (payload: ReferralChangedEvent) => void;
   [SocketEvent.ReferralDelivered]: (payload: ReferralChangedEvent) => void;
   [SocketEvent.DisputeOpened]: (payload: DisputeOpenedEvent) => void;
+  [SocketEvent.ClockChanged]: (payload: ClockChangedEvent) => void;
 }
 
 export interface CatalogueImportProgress {

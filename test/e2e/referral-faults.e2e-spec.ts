@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { SocketEvent, type AgencySummary, type ItemPage, type ReferralChangedEvent } from '@xietong/shared';
+import { SocketEvent, type AgencySummary, type ReferralChangedEvent } from '@xietong/shared';
 import { connectSocket, freePort, spawnServer, testEnv, type ClientSocket, type TestApp } from '../support/app.js';
 import { query } from '../support/database.js';
 import { privateRedis } from '../support/redis.js';
+import { delegatedItemCode, until } from '../support/fixtures.js';
 
 /**
  * Nothing a user saved is lost: a referral committed by a process that dies before queueing it,
@@ -17,17 +18,11 @@ async function prepare(app: TestApp): Promise<{ officer: string; matterId: strin
   const officer = (await app.http.login('zfj.officer')).accessToken;
   const agencies = (await app.http.get<AgencySummary[]>('/api/agencies', officer)).body;
   const lz = agencies.find((a) => a.code === 'XZ-LZ')?.id ?? '';
-  const page = await app.http.get<ItemPage>('/api/catalogue/items?limit=200', officer);
-  const item = page.body.items.find(
-    (i) =>
-      i.current?.effectiveTo === null &&
-      i.current.delegatedTownships.some((t) => t.code === 'XZ-LZ') &&
-      i.current.penalising?.code === 'ZFJ',
-  );
+  const itemCode = await delegatedItemCode(app.http, officer);
   const matter = await app.http.post<{ id: string }>(
     '/api/matters',
     {
-      itemCode: item?.code,
+      itemCode,
       township: 'XZ-LZ',
       place: '龙洲街道太平东路',
       party: { kind: 'company', name: '龙游某某餐饮有限公司', idNumber: '91330825MA2XXXXX1K' },
@@ -43,14 +38,6 @@ function collect(socket: ClientSocket): ReferralChangedEvent[] {
   const got: ReferralChangedEvent[] = [];
   socket.on(SocketEvent.ReferralDelivered, (e) => got.push(e));
   return got;
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('a process killed between commit and enqueue', () => {

@@ -3,7 +3,6 @@ import {
   SocketEvent,
   type AgencySummary,
   type DisputeOpenedEvent,
-  type ItemPage,
   type MatterView,
   type ReferralChangedEvent,
   type ReferralList,
@@ -12,6 +11,7 @@ import {
 } from '@xietong/shared';
 import { bootApp, connectSocket, type ClientSocket, type TestApp } from '../support/app.js';
 import { query } from '../support/database.js';
+import { delegatedItemCode } from '../support/fixtures.js';
 
 let app: TestApp;
 let agencies: Map<string, AgencySummary>;
@@ -60,18 +60,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function delegatedItem(township: string): Promise<string> {
-  const page = await app.http.get<ItemPage>('/api/catalogue/items?limit=200', await token('zfj.officer'));
-  const item = page.body.items.find(
-    (i) =>
-      i.current?.effectiveTo === null &&
-      i.current.penalising?.code === 'ZFJ' &&
-      i.current.delegatedTownships.some((t) => t.code === township),
-  );
-  if (!item) throw new Error(`no item delegated to ${township}`);
-  return item.code;
-}
-
 async function newMatter(
   username: string,
   township: string,
@@ -80,7 +68,7 @@ async function newMatter(
   const res = await app.http.post<MatterView>(
     '/api/matters',
     {
-      itemCode: await delegatedItem('XZ-LZ'),
+      itemCode: await delegatedItemCode(app.http, await token('zfj.officer')),
       township,
       place: '龙洲街道荣昌大道与龙翔路交叉口',
       party: { kind: 'person', name: '张三', idNumber: '330825199001011234' },

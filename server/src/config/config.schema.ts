@@ -35,5 +35,6 @@ export const EnvSchema = z.object({
   MIGRATE_ON_START: bool.default(false),
   OUTBOX_RELAY_START_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   FAULT_KILL_AFTER_COMMIT: bool.default(false),
+  CLOCK_TIME_SCALE: z.coerce.number().min(1).max(10_000_000).default(1),
 });
 export type Env = z.output<typeof EnvSchema>;

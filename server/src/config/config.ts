@@ -30,6 +30,8 @@ export interface AppConfig {
   outboxRelayStartDelayMs: number;
   /** fault injection for the fault suite: die with SIGKILL right after a referral commits, before it is enqueued */
   faultKillAfterCommit: boolean;
+  /** legal clocks' delays are divided by this (1 in real use; demos and tests run days in seconds) */
+  clockTimeScale: number;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +60,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parsed.data;
   const problems: { variable: string; expected: string }[] = [];
   if (e.NODE_ENV === 'production') {
+    if (e.CLOCK_TIME_SCALE !== 1)
+      problems.push({ variable: 'CLOCK_TIME_SCALE', expected: '1 in production (legal deadlines run in real time)' });
     if (e.FAULT_KILL_AFTER_COMMIT)
       problems.push({ variable: 'FAULT_KILL_AFTER_COMMIT', expected: 'never set in production' });
     if (!e.JWT_SECRET) problems.push({ variable: 'JWT_SECRET', expected: 'required in production (32+ characters)' });
@@ -93,6 +97,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     migrateOnStart: e.MIGRATE_ON_START,
     outboxRelayStartDelayMs: e.OUTBOX_RELAY_START_DELAY_MS,
     faultKillAfterCommit: e.FAULT_KILL_AFTER_COMMIT,
+    clockTimeScale: e.CLOCK_TIME_SCALE,
   };
 }
 

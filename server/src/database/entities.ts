@@ -1,6 +1,7 @@
 import { Agency } from '../agencies/agency.entity.js';
 import { AuthSession, RefreshToken } from '../auth/session.entity.js';
 import { BoundaryVersionRecord, EnforcementItem } from '../catalogue/catalogue.entity.js';
+import { HolidayArrangement, ReferralClock } from '../clocks/clock.entity.js';
 import { IdempotentRequest, OutboxMessage } from '../outbox/outbox.entity.js';
 import { Matter, MatterAgency, Referral, ResponsibilityDispute, TimelineEntry } from '../referrals/referral.entity.js';
 import { User } from '../users/user.entity.js';
@@ -20,4 +21,6 @@ export const ENTITIES = [
   ResponsibilityDispute,
   OutboxMessage,
   IdempotentRequest,
+  ReferralClock,
+  HolidayArrangement,
 ];

@@ -1,5 +1,11 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { rooms, SocketEvent, type DisputeOpenedEvent, type ReferralChangedEvent } from '@xietong/shared';
+import {
+  rooms,
+  SocketEvent,
+  type ClockChangedEvent,
+  type DisputeOpenedEvent,
+  type ReferralChangedEvent,
+} from '@xietong/shared';
 import { QueueService } from '../queue/queue.service.js';
 import { RealtimeBus } from '../realtime/realtime.bus.js';
 
@@ -11,6 +17,7 @@ import { RealtimeBus } from '../realtime/realtime.bus.js';
 @Injectable()
 export class DeliveryProcessor implements OnModuleInit {
   private readonly logger = new Logger(DeliveryProcessor.name);
+  private readonly topics = new Map<string, (payload: Record<string, unknown>) => Promise<void>>();
 
   constructor(
     private readonly queues: QueueService,
@@ -18,9 +25,19 @@ export class DeliveryProcessor implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.queues.handle('delivery', 'outbox.deliver', (job) =>
-      Promise.resolve(this.deliver(job.outboxId, job.topic, job.payload)),
-    );
+    this.queues.handle('delivery', 'outbox.deliver', async (job) => {
+      const handler = this.topics.get(job.topic);
+      if (handler) {
+        await handler(job.payload);
+        return { handled: true };
+      }
+      return this.deliver(job.outboxId, job.topic, job.payload);
+    });
+  }
+
+  /** Lets another capability act on an outbox topic of its own (e.g. queueing clock steps). */
+  registerTopic(topic: string, handler: (payload: Record<string, unknown>) => Promise<void>): void {
+    this.topics.set(topic, handler);
   }
 
   deliver(outboxId: number, topic: string, payload: Record<string, unknown>): { delivered: boolean } {
@@ -41,6 +58,10 @@ export class DeliveryProcessor implements OnModuleInit {
         SocketEvent.DisputeOpened,
         event,
       );
+    } else if (topic === 'clock.changed') {
+      const event = { ...(payload as unknown as Omit<ClockChangedEvent, 'eventId'>), eventId: outboxId };
+      const to = [event.receivingAgencyId, event.sendingAgencyId, ...event.escalateToAgencyIds];
+      io.to(to.map(rooms.agency)).emit(SocketEvent.ClockChanged, event);
     } else {
       this.logger.warn({ outboxId, topic }, 'unknown outbox topic');
     }

@@ -6,6 +6,6 @@ import { OutboxRelay } from './outbox.service.js';
 /** The outbox relay and the delivery processor run in every process that has the queues. */
 @Module({
   providers: [OutboxRelay, DeliveryProcessor, IdempotencyInterceptor],
-  exports: [OutboxRelay, IdempotencyInterceptor],
+  exports: [OutboxRelay, IdempotencyInterceptor, DeliveryProcessor],
 })
 export class OutboxModule {}

@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config.provider.js';
 import { QueueService, withTimeout } from '../queue/queue.service.js';
 import { OutboxMessage } from './outbox.entity.js';
 
-export type OutboxTopic = 'referral.changed' | 'dispute.opened';
+export type OutboxTopic = 'referral.changed' | 'dispute.opened' | 'clock.schedule' | 'clock.changed';
 
 const BATCH = 200;
 const IDLE_MS = 250;

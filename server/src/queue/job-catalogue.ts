@@ -7,6 +7,10 @@ export interface JobCatalogue {
     /** Tells the parties about a committed change: socket events to the agencies' rooms. */
     'outbox.deliver': { outboxId: number; topic: string; payload: Record<string, unknown> };
   };
+  clocks: {
+    /** One step of a legal clock; ignored if the clock moved (generation) or ended meanwhile. */
+    'clock.step': { clockId: string; generation: number; step: 'warn' | 'overdue' | 'escalate' };
+  };
   maintenance: {
     /** Daily: drops refresh-token hashes of sessions that ended more than 30 days ago. */
     'auth.prune-refresh-tokens': { olderThanDays: number };
@@ -20,6 +24,7 @@ export type JobData<Q extends QueueName, J extends JobName<Q>> = JobCatalogue[Q]
 /** Runtime list of the catalogue (TypeScript interfaces vanish at run time). */
 export const JOB_NAMES: { [Q in QueueName]: readonly JobName<Q>[] } = {
   delivery: ['outbox.deliver'],
+  clocks: ['clock.step'],
   maintenance: ['auth.prune-refresh-tokens'],
 };
 export const QUEUE_NAMES = Object.keys(JOB_NAMES) as QueueName[];

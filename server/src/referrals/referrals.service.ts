@@ -5,6 +5,7 @@ import {
   allowedActions,
   decide,
   isDispute,
+  LEGAL_CLOCKS,
   todayInChina,
   type ActionContext,
   type CreateMatterRequest,
@@ -22,6 +23,8 @@ import {
 import { Agency } from '../agencies/agency.entity.js';
 import { EnforcementItem } from '../catalogue/catalogue.entity.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
+import { ReferralClock } from '../clocks/clock.entity.js';
+import { ClocksService } from '../clocks/clocks.service.js';
 import { agencyRef, type AgencyDirectory } from '../catalogue/catalogue.views.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../common/errors.js';
 import type { Actor } from '../common/policy/actor.js';
@@ -44,6 +47,7 @@ export class ReferralsService {
     private readonly policy: PolicyService,
     private readonly catalogue: CatalogueService,
     private readonly relay: OutboxRelay,
+    private readonly clocks: ClocksService,
   ) {}
 
   async createMatter(actor: Actor, input: CreateMatterRequest): Promise<MatterView> {
@@ -225,33 +229,59 @@ export class ReferralsService {
     if (!referral) throw new NotFound('referral');
     const matter = referral.matter.unwrap();
     this.policy.authorize(actor, 'referral.read', this.resource(matter, this.partiesOf(referral)), 'referral');
-    return this.view(actor, referral, await this.catalogue.agencies());
+    return this.view(actor, referral, await this.catalogue.agencies(), (await this.clocksOf([id])).get(id) ?? []);
   }
 
-  /** The receiving side's inbox, or the sending side's outbox, with counts per state for badges. */
+  /**
+   * The receiving side's inbox, or the sending side's outbox: filtered, with counts per state for
+   * badges, nearest deadline first.
+   */
   async list(actor: Actor, box: 'inbox' | 'outbox', q: ReferralListQuery): Promise<ReferralList> {
-    const side = box === 'inbox' ? { toAgency: actor.agencyId } : { fromAgency: actor.agencyId };
-    const where: Record<string, unknown> = { ...side };
-    // Drafts are the sender's own business.
-    if (box === 'inbox') where.state = { $ne: 'draft' };
-    if (q.state) where.state = q.state;
-    if (q.kind) where.kind = q.kind;
     const agencies = await this.catalogue.agencies();
-    if (q.township) where.matter = { township: this.catalogue.resolveTownship(agencies, q.township).id };
-    const [rows, total] = await this.em.findAndCount(Referral, where, {
-      populate: ['matter', 'matter.item'],
-      orderBy: { updatedAt: 'desc' },
-      limit: q.limit,
-      offset: q.offset,
-    });
+    const column = box === 'inbox' ? 'r.to_agency_id' : 'r.from_agency_id';
+    const where: string[] = [`${column} = ?`];
+    const params: unknown[] = [actor.agencyId];
+    // Drafts are the sender's own business.
+    if (box === 'inbox') where.push(`r.state <> 'draft'`);
+    const and = (sql: string, ...values: unknown[]) => {
+      where.push(sql);
+      params.push(...values);
+    };
+    if (q.state) and('r.state = ?', q.state);
+    if (q.kind) and('r.kind = ?', q.kind);
+    if (q.township) and('m.township_id = ?', this.catalogue.resolveTownship(agencies, q.township).id);
+    if (q.overdue)
+      where.push(
+        `exists (select 1 from referral_clock c where c.referral_id = r.id and c.state in ('overdue', 'escalated'))`,
+      );
+    if (q.dueWithinDays !== undefined) {
+      where.push(
+        `exists (select 1 from referral_clock c where c.referral_id = r.id and c.state in ('running', 'overdue') and c.deadline <= now() + make_interval(days => ?))`,
+      );
+      params.push(q.dueWithinDays);
+    }
+    const from = `from referral r join matter m on m.id = r.matter_id where ${where.join(' and ')}`;
+    const rows = await this.em.execute<{ id: string }[]>(
+      `select r.id, (select min(c.deadline) from referral_clock c where c.referral_id = r.id and c.state in ('running', 'paused', 'overdue')) nearest
+         ${from} order by nearest asc nulls last, r.updated_at desc limit ? offset ?`,
+      [...params, q.limit, q.offset],
+    );
+    const [{ n: total } = { n: '0' }] = await this.em.execute<{ n: string }[]>(`select count(*) n ${from}`, params);
     const counted = await this.em.execute<{ state: string; n: string }[]>(
-      `select state, count(*) n from referral where ${box === 'inbox' ? 'to_agency_id' : 'from_agency_id'} = ? group by state`,
+      `select r.state, count(*) n from referral r where ${column} = ? group by r.state`,
       [actor.agencyId],
     );
+    const ids = rows.map((r) => r.id);
+    const found = await this.em.find(Referral, { id: { $in: ids } }, { populate: ['matter', 'matter.item'] });
+    const byId = new Map(found.map((r) => [r.id, r]));
+    const clocks = await this.clocksOf(ids);
     return {
-      total,
+      total: Number(total),
       counts: Object.fromEntries(counted.map((c) => [c.state, Number(c.n)])),
-      referrals: rows.map((r) => this.view(actor, r, agencies)),
+      referrals: ids.flatMap((id) => {
+        const r = byId.get(id);
+        return r ? [this.view(actor, r, agencies, clocks.get(id) ?? [])] : [];
+      }),
     };
   }
 
@@ -319,6 +349,7 @@ export class ReferralsService {
     if (action === 'reroute') await this.reroute(em, referral, matter, input);
     referral.state = decision.next;
     if (decision.next === 'delivered') await this.admit(em, matter, referral);
+    await this.clocks.onTransition(em, referral, from, decision.next);
     const detail: Record<string, unknown> = Object.fromEntries(
       Object.entries(input).filter(([, v]) => v !== undefined),
     );
@@ -465,7 +496,19 @@ export class ReferralsService {
     };
   }
 
-  private view(actor: Actor, r: Referral, agencies: AgencyDirectory): ReferralView {
+  private async clocksOf(referralIds: string[]): Promise<Map<string, ReferralClock[]>> {
+    const out = new Map<string, ReferralClock[]>();
+    if (referralIds.length === 0) return out;
+    const clocks = await this.em.find(
+      ReferralClock,
+      { referral: { $in: referralIds } },
+      { orderBy: { startedAt: 'asc', deadline: 'asc' } },
+    );
+    for (const c of clocks) out.set(c.referral.id, [...(out.get(c.referral.id) ?? []), c]);
+    return out;
+  }
+
+  private view(actor: Actor, r: Referral, agencies: AgencyDirectory, clocks: ReferralClock[]): ReferralView {
     const matter = r.matter.unwrap();
     const ref = (id: string) => agencyRef(agencies, id) as NonNullable<ReturnType<typeof agencyRef>>;
     const side = this.sideOf(actor, r);
@@ -488,6 +531,24 @@ export class ReferralsService {
       createdAt: r.createdAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),
       allowedActions: side ? allowedActions(r.state as ReferralState, { side, roles: actor.roles, kind: r.kind }) : [],
+      clocks: clocks.map((c) => ({
+        id: c.id,
+        code: c.code,
+        labelZh: LEGAL_CLOCKS[c.code].labelZh,
+        legalBasis: LEGAL_CLOCKS[c.code].legalBasis,
+        state: c.state,
+        startedAt: c.startedAt.toISOString(),
+        deadline: c.deadline.toISOString(),
+        warnAt: c.warnAt.toISOString(),
+        escalateAt: c.escalateAt.toISOString(),
+        warned: c.warnedAt !== null && c.warnedAt !== undefined,
+        provisional: c.provisional,
+      })),
+      nearestDeadline:
+        clocks
+          .filter((c) => c.state === 'running' || c.state === 'paused' || c.state === 'overdue')
+          .map((c) => c.deadline.toISOString())
+          .sort()[0] ?? null,
     };
   }
 }

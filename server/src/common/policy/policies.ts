@@ -84,6 +84,11 @@ export const POLICIES = {
     object: partyOrOversight,
     hide: true,
   }),
+  'calendar.read': rule({ description: 'read the loaded holiday arrangements', who: 'signed-in' }),
+  'calendar.manage': rule({
+    description: "load a year's official holiday arrangement (system admins, guidance-office arbiters)",
+    who: [Role.SystemAdmin, Role.GuidanceArbiter],
+  }),
   'referral.act': rule({
     description: 'act on a referral (the lifecycle table decides which action, side and role)',
     who: 'signed-in',

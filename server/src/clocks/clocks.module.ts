@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { OutboxModule } from '../outbox/outbox.module.js';
+import { ClocksController } from './clocks.controller.js';
+import { ClocksService } from './clocks.service.js';
+
+/** Legal clocks: the working-day calendar, clock rows, and their delayed steps. */
+@Module({
+  imports: [OutboxModule],
+  controllers: [ClocksController],
+  providers: [ClocksService],
+  exports: [ClocksService],
+})
+export class ClocksModule {}

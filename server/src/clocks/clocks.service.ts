@@ -1,0 +1,261 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { EntityManager, LockMode } from '@mikro-orm/postgresql';
+import {
+  AgencyKind,
+  CLOCK_PAUSES_ON,
+  ClockState,
+  ClockStep,
+  extendClock,
+  LEGAL_CLOCKS,
+  REFERRAL_CLOCKS,
+  scheduleClock,
+  validateArrangement,
+  WorkCalendar,
+  type ClockSchedule,
+  type ReferralState,
+  type YearArrangement,
+} from '@xietong/shared';
+import { Agency } from '../agencies/agency.entity.js';
+import { AppConfig } from '../config/app-config.provider.js';
+import { ValidationFailed } from '../common/errors.js';
+import type { Actor } from '../common/policy/actor.js';
+import { PolicyService } from '../common/policy/policy.service.js';
+import { DeliveryProcessor } from '../outbox/delivery.processor.js';
+import { OutboxRelay } from '../outbox/outbox.service.js';
+import { QueueService } from '../queue/queue.service.js';
+import { Referral, TimelineEntry } from '../referrals/referral.entity.js';
+import { User } from '../users/user.entity.js';
+import { HolidayArrangement, ReferralClock } from './clock.entity.js';
+
+const LIVE: readonly ClockState[] = [ClockState.Running, ClockState.Paused, ClockState.Overdue];
+const STEPS: readonly ClockStep[] = [ClockStep.Warn, ClockStep.Overdue, ClockStep.Escalate];
+
+/**
+ * The legal clocks of referrals. A referral's state change starts, stops, pauses or resumes
+ * clocks in the same transaction; the steps (warn, overdue, escalate) are delayed jobs, queued
+ * through the outbox so that a crash never loses one, and keyed by the clock's generation so
+ * that a moved clock reschedules rather than piles up.
+ */
+@Injectable()
+export class ClocksService implements OnModuleInit {
+  private readonly logger = new Logger(ClocksService.name);
+  private cachedCalendar: { at: number; calendar: WorkCalendar } | undefined;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly queues: QueueService,
+    private readonly delivery: DeliveryProcessor,
+    private readonly policy: PolicyService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.delivery.registerTopic('clock.schedule', (payload) => this.enqueueSteps(payload));
+    this.queues.handle('clocks', 'clock.step', (job) => this.step(job.clockId, job.generation, job.step));
+  }
+
+  /** The working-day calendar: the library's data plus every year an admin loaded. */
+  async calendar(em: EntityManager = this.em.fork()): Promise<WorkCalendar> {
+    if (this.cachedCalendar && Date.now() - this.cachedCalendar.at < 60_000) return this.cachedCalendar.calendar;
+    const years = await em.find(HolidayArrangement, {}, { orderBy: { year: 'asc' } });
+    const calendar = new WorkCalendar(years.map((y) => y.arrangement as unknown as YearArrangement));
+    this.cachedCalendar = { at: Date.now(), calendar };
+    return calendar;
+  }
+
+  /** Called inside a referral's transaction, after its state changed from `from` to `to`. */
+  async onTransition(em: EntityManager, referral: Referral, from: ReferralState, to: ReferralState): Promise<void> {
+    const now = new Date();
+    const specs = REFERRAL_CLOCKS[referral.kind];
+    const live = await em.find(ReferralClock, { referral: referral.id, state: { $in: [...LIVE] } });
+    for (const clock of live) {
+      const spec = specs.find((s) => s.code === clock.code);
+      if (spec?.stopsOn.includes(to)) {
+        clock.state = ClockState.Met;
+        clock.endedAt = now;
+        clock.generation++;
+      } else if (to === CLOCK_PAUSES_ON && clock.state === ClockState.Running) {
+        clock.state = ClockState.Paused;
+        clock.pausedAt = now;
+        clock.generation++;
+      } else if (from === CLOCK_PAUSES_ON && clock.state === ClockState.Paused && clock.pausedAt) {
+        const moved = extendClock(LEGAL_CLOCKS[clock.code], this.scheduleOf(clock), await this.calendar(em), {
+          pausedMs: now.getTime() - clock.pausedAt.getTime(),
+          pausedAt: clock.pausedAt,
+        });
+        this.apply(clock, moved);
+        clock.state = ClockState.Running;
+        clock.pausedAt = null;
+        clock.generation++;
+        this.requestSchedule(em, clock);
+      }
+    }
+    const starting = specs.filter((s) => s.startsOn === to);
+    if (starting.length === 0) return;
+    const receiver = await em.findOneOrFail(Agency, { id: referral.toAgency.id });
+    const calendar = await this.calendar(em);
+    for (const spec of starting) {
+      if (spec.receiverMustBeTownship && receiver.kind !== AgencyKind.Township) continue;
+      const schedule = scheduleClock(LEGAL_CLOCKS[spec.code], now, calendar);
+      const clock = em.create(ReferralClock, {
+        referral,
+        code: spec.code,
+        state: ClockState.Running,
+        startedAt: now,
+        deadline: new Date(schedule.deadline),
+        warnAt: new Date(schedule.warnAt),
+        escalateAt: new Date(schedule.escalateAt),
+        provisional: schedule.provisional,
+        generation: 0,
+      });
+      this.requestSchedule(em, clock);
+    }
+  }
+
+  /** Loads (or replaces) a year's official arrangement, then recomputes the provisional clocks. */
+  async loadYear(actor: Actor, input: unknown): Promise<{ year: number; rescheduled: number }> {
+    this.policy.assertAttempt(actor, 'calendar.manage');
+    const checked = validateArrangement(input);
+    if (!checked.ok) throw new ValidationFailed(checked.problems);
+    const arrangement = checked.value;
+    const rescheduled = await this.em.fork().transactional(async (em) => {
+      await em.upsert(HolidayArrangement, {
+        year: arrangement.year,
+        arrangement: arrangement as unknown as Record<string, unknown>,
+        loadedBy: em.getReference(User, actor.userId),
+        loadedAt: new Date(),
+      });
+      this.cachedCalendar = undefined;
+      const calendar = await this.calendar(em);
+      this.cachedCalendar = undefined; // other readers rebuild after commit
+      const provisional = await em.find(ReferralClock, { provisional: true, state: { $in: [...LIVE] } });
+      for (const clock of provisional) {
+        const fresh = scheduleClock(LEGAL_CLOCKS[clock.code], clock.startedAt, calendar);
+        this.apply(clock, fresh);
+        clock.generation++;
+        this.requestSchedule(em, clock);
+      }
+      return provisional.length;
+    });
+    this.logger.log({ year: arrangement.year, rescheduled }, 'holiday arrangement loaded');
+    return { year: arrangement.year, rescheduled };
+  }
+
+  async years(): Promise<{ year: number; source: string; loadedAt: string }[]> {
+    const rows = await this.em.fork().find(HolidayArrangement, {}, { orderBy: { year: 'asc' } });
+    return rows.map((r) => ({
+      year: r.year,
+      source: typeof r.arrangement.source === 'string' ? r.arrangement.source : '',
+      loadedAt: r.loadedAt.toISOString(),
+    }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private scheduleOf(clock: ReferralClock): ClockSchedule {
+    return {
+      startedAt: clock.startedAt.toISOString(),
+      deadline: clock.deadline.toISOString(),
+      warnAt: clock.warnAt.toISOString(),
+      escalateAt: clock.escalateAt.toISOString(),
+      provisional: clock.provisional,
+    };
+  }
+
+  private apply(clock: ReferralClock, s: ClockSchedule): void {
+    clock.deadline = new Date(s.deadline);
+    clock.warnAt = new Date(s.warnAt);
+    clock.escalateAt = new Date(s.escalateAt);
+    clock.provisional = s.provisional;
+  }
+
+  /** The steps go to the queue through the outbox, in the same transaction as the clock. */
+  private requestSchedule(em: EntityManager, clock: ReferralClock): void {
+    OutboxRelay.record(em, 'clock.schedule', {
+      clockId: clock.id,
+      generation: clock.generation,
+      startedAt: clock.startedAt.toISOString(),
+      steps: {
+        [ClockStep.Warn]: clock.warnAt.toISOString(),
+        [ClockStep.Overdue]: clock.deadline.toISOString(),
+        [ClockStep.Escalate]: clock.escalateAt.toISOString(),
+      },
+    });
+  }
+
+  /**
+   * Delayed jobs for a clock's steps. CLOCK_TIME_SCALE divides the time from the clock's start,
+   * so a demo or a test can run days in seconds; it is 1 in real use.
+   */
+  private async enqueueSteps(payload: Record<string, unknown>): Promise<void> {
+    const clockId = String(payload.clockId);
+    const generation = Number(payload.generation);
+    const startedAt = Date.parse(String(payload.startedAt));
+    const steps = payload.steps as Record<ClockStep, string>;
+    const scale = this.config.clockTimeScale;
+    const now = Date.now();
+    const queue = this.queues.queue('clocks');
+    await queue.addBulk(
+      STEPS.map((step) => {
+        const at = startedAt + (Date.parse(steps[step]) - startedAt) / scale;
+        return {
+          name: 'clock.step' as const,
+          data: { clockId, generation, step },
+          opts: { jobId: `clock-${clockId}-g${generation}-${step}`, delay: Math.max(0, at - now) },
+        };
+      }),
+    );
+  }
+
+  /** One step of a clock, unless the clock moved (another generation) or ended meanwhile. */
+  private async step(clockId: string, generation: number, step: ClockStep): Promise<{ applied: boolean }> {
+    let event: Record<string, unknown> | undefined;
+    await this.em.fork().transactional(async (em) => {
+      const clock = await em.findOne(ReferralClock, { id: clockId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!clock || clock.generation !== generation) return;
+      if (clock.state !== ClockState.Running && clock.state !== ClockState.Overdue) return;
+      const now = new Date();
+      if (step === ClockStep.Warn) {
+        if (clock.warnedAt || clock.state !== ClockState.Running) return;
+        clock.warnedAt = now;
+      } else if (step === ClockStep.Overdue) {
+        if (clock.state !== ClockState.Running) return;
+        clock.state = ClockState.Overdue;
+        clock.overdueAt = now;
+      } else {
+        if (clock.state !== ClockState.Overdue) return;
+        clock.state = ClockState.Escalated;
+        clock.escalatedAt = now;
+      }
+      const referral = await em.findOneOrFail(Referral, { id: clock.referral.id }, { populate: ['matter'] });
+      em.create(TimelineEntry, {
+        matter: referral.matter,
+        referral,
+        actor: null,
+        agency: null,
+        action: `clock.${step}`,
+        fromState: null,
+        toState: null,
+        detail: { clock: clock.code, deadline: clock.deadline.toISOString(), provisional: clock.provisional },
+      });
+      const guidance =
+        step === ClockStep.Escalate ? await em.findOne(Agency, { kind: AgencyKind.GuidanceOffice }) : null;
+      event = {
+        clockId: clock.id,
+        code: clock.code,
+        step,
+        state: clock.state,
+        deadline: clock.deadline.toISOString(),
+        provisional: clock.provisional,
+        referralId: referral.id,
+        matterId: referral.matter.id,
+        matterNumber: referral.matter.unwrap().number,
+        receivingAgencyId: referral.toAgency.id,
+        sendingAgencyId: referral.fromAgency.id,
+        escalateToAgencyIds: guidance ? [guidance.id] : [],
+      };
+      OutboxRelay.record(em, 'clock.changed', event);
+    });
+    return { applied: event !== undefined };
+  }
+}
