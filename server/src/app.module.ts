@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { QueueDashboardModule } from './admin/queue-dashboard.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
+import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { ClocksModule } from './clocks/clocks.module.js';
@@ -90,6 +91,7 @@ export class AppModule {
           UsersModule,
           CatalogueModule,
           ReferralsModule,
+          AttachmentsModule,
           RealtimeModule,
           QueueDashboardModule,
         ]

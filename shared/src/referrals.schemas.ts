@@ -177,6 +177,20 @@ export const TimelineEntryView = z
   .meta({ id: 'TimelineEntry' });
 export type TimelineEntryView = z.infer<typeof TimelineEntryView>;
 
+export const AttachmentView = z
+  .object({
+    id: z.uuid(),
+    matterId: z.uuid(),
+    referralId: z.uuid().nullable(),
+    fileName: z.string(),
+    contentType: z.string().describe('sniffed from the bytes'),
+    size: z.number().int(),
+    sha256: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Attachment' });
+export type AttachmentView = z.infer<typeof AttachmentView>;
+
 /** Socket payloads: each carries its outbox id so a client can drop a repeat. */
 export interface ReferralChangedEvent {
   eventId: number;

@@ -126,7 +126,9 @@ export class CatalogueController {
     schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
   })
   @Returns(200, ImportResult)
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } }))
+  @UseInterceptors(
+    FileInterceptor('file', { limits: { fileSize: MAX_IMPORT_BYTES, files: 1 }, defParamCharset: 'utf8' }),
+  )
   async import(
     @CurrentActor() actor: Actor,
     @ValidQuery(ImportQuery) query: ImportQuery,

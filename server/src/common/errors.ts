@@ -58,6 +58,15 @@ export class TooManyAttempts extends DomainError {
   }
 }
 
+export class UnsupportedMediaType extends DomainError {
+  readonly status = 415;
+  readonly code = 'Unsupported Media Type';
+  constructor(field: string, message: string) {
+    super(message);
+    this.details = [{ field, message }];
+  }
+}
+
 export class ServiceUnavailable extends DomainError {
   readonly status = 503;
   readonly code = 'Service Unavailable';

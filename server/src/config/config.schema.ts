@@ -35,6 +35,13 @@ export const EnvSchema = z.object({
   MIGRATE_ON_START: bool.default(false),
   OUTBOX_RELAY_START_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   FAULT_KILL_AFTER_COMMIT: bool.default(false),
+  ATTACHMENTS_DIR: z.string().min(1).optional(),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
   CLOCK_TIME_SCALE: z.coerce.number().min(1).max(10_000_000).default(1),
 });
 export type Env = z.output<typeof EnvSchema>;

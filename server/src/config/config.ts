@@ -32,6 +32,7 @@ export interface AppConfig {
   faultKillAfterCommit: boolean;
   /** legal clocks' delays are divided by this (1 in real use; demos and tests run days in seconds) */
   clockTimeScale: number;
+  attachments: { dir: string; maxBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -98,6 +99,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     outboxRelayStartDelayMs: e.OUTBOX_RELAY_START_DELAY_MS,
     faultKillAfterCommit: e.FAULT_KILL_AFTER_COMMIT,
     clockTimeScale: e.CLOCK_TIME_SCALE,
+    attachments: {
+      dir: resolve(e.ATTACHMENTS_DIR ?? resolve(dirname(embeddedDir), 'attachments')),
+      maxBytes: e.ATTACHMENT_MAX_BYTES,
+    },
   };
 }
 

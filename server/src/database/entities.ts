@@ -1,5 +1,6 @@
 import { Agency } from '../agencies/agency.entity.js';
 import { AuthSession, RefreshToken } from '../auth/session.entity.js';
+import { Attachment } from '../attachments/attachment.entity.js';
 import { BoundaryVersionRecord, EnforcementItem } from '../catalogue/catalogue.entity.js';
 import { HolidayArrangement, ReferralClock } from '../clocks/clock.entity.js';
 import { IdempotentRequest, OutboxMessage } from '../outbox/outbox.entity.js';
@@ -23,4 +24,5 @@ export const ENTITIES = [
   IdempotentRequest,
   ReferralClock,
   HolidayArrangement,
+  Attachment,
 ];

@@ -84,6 +84,10 @@ export const POLICIES = {
     object: partyOrOversight,
     hide: true,
   }),
+  'attachment.upload': rule({
+    description: 'add a file to a matter: agencies on the matter (checked against the matter)',
+    who: 'signed-in',
+  }),
   'calendar.read': rule({ description: 'read the loaded holiday arrangements', who: 'signed-in' }),
   'calendar.manage': rule({
     description: "load a year's official holiday arrangement (system admins, guidance-office arbiters)",
