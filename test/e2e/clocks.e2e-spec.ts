@@ -125,6 +125,44 @@ describe('the clocks of a township jurisdiction transfer', () => {
   });
 });
 
+describe('a clock on hold', () => {
+  it('pauses while the referral waits for materials: no step fires, and it runs again on resume', async () => {
+    const police = await clockEvents('gaj.liaison');
+    const officer = (await app.http.login('zfj.officer')).accessToken;
+    const base = await transfer(officer);
+    const assist = await app.http.post<ReferralView>(
+      '/api/referrals',
+      { matterId: base.matter.id, kind: 'police_assistance', note: '请派员到场协助' },
+      officer,
+    );
+    expect(assist.body.clocks.map((c) => [c.code, c.state])).toEqual([['assistance_reply', 'running']]);
+    const gaj = (await app.http.login('gaj.liaison')).accessToken;
+    for (const action of ['sign', 'accept', 'start']) {
+      expect((await app.http.post(`/api/referrals/${assist.body.id}/actions/${action}`, {}, gaj)).status).toBe(200);
+    }
+    const held = await app.http.post<ReferralView>(
+      `/api/referrals/${assist.body.id}/actions/hold`,
+      { holdReason: 'awaiting_materials', note: '等待执法局补充现场视频' },
+      gaj,
+    );
+    expect(held.body.state).toBe('on_hold');
+    const clock = held.body.clocks[0];
+    expect(clock?.state).toBe('paused');
+    // Wait past when the warning would have fired (scaled), then a little more.
+    const warnAfterMs = (Date.parse(clock?.warnAt ?? '') - Date.parse(clock?.startedAt ?? '')) / 100000;
+    await new Promise((r) => setTimeout(r, warnAfterMs + 1_500));
+    expect(police.filter((e) => e.clockId === clock?.id)).toEqual([]);
+
+    const resumed = await app.http.post<ReferralView>(`/api/referrals/${assist.body.id}/actions/resume`, {}, gaj);
+    expect(resumed.body.clocks[0]).toMatchObject({ id: clock?.id, state: 'running' });
+    expect(Date.parse(resumed.body.clocks[0]?.deadline ?? '')).toBeGreaterThanOrEqual(
+      Date.parse(clock?.deadline ?? ''),
+    );
+    await until('the resumed clock warns once', () => police.some((e) => e.clockId === clock?.id && e.step === 'warn'));
+    expect(police.filter((e) => e.clockId === clock?.id && e.step === 'warn')).toHaveLength(1);
+  });
+});
+
 describe('the holiday calendar', () => {
   const arrangement2027 = {
     year: 2027,

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
@@ -94,6 +94,7 @@ export class ReferralsController {
 
   /** 签收, 受理, 退回, 办结 …: one endpoint per lifecycle action; the shared table decides. */
   @Post('referrals/:referralId/actions/:action')
+  @HttpCode(200)
   @Policy('referral.act')
   @Returns(200, ReferralView)
   act(
