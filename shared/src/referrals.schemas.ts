@@ -106,9 +106,27 @@ export const ClockView = z
     warned: z.boolean(),
     /** computed from statutory holidays alone until the year's official arrangement is loaded */
     provisional: z.boolean(),
+    extendedBy: z.number().int(),
+    pendingExtension: z.object({ amount: z.number().int(), reason: z.string(), requestedAt: z.string() }).nullable(),
   })
   .meta({ id: 'Clock' });
 export type ClockView = z.infer<typeof ClockView>;
+
+export const ExtensionRequest = z
+  .object({
+    amount: z.number({ error: '请填写延长期限' }).int().min(1, '至少 1').max(60, '最多 60'),
+    reason: z.string({ error: '请说明延期理由' }).trim().min(2, '请说明延期理由').max(2000),
+  })
+  .meta({ id: 'ExtensionRequest' });
+export type ExtensionRequest = z.infer<typeof ExtensionRequest>;
+
+export const ExtensionDecision = z
+  .object({
+    grant: z.boolean({ error: '须为 true（批准）或 false（不批准）' }),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .meta({ id: 'ExtensionDecision' });
+export type ExtensionDecision = z.infer<typeof ExtensionDecision>;
 
 export const ReferralView = z
   .object({

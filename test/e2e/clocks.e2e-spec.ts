@@ -163,6 +163,73 @@ describe('a clock on hold', () => {
   });
 });
 
+describe('extensions', () => {
+  it('are asked for by the receiver before expiry and granted by the sender: the deadline moves and the request is on the timeline', async () => {
+    const officer = (await app.http.login('zfj.officer')).accessToken;
+    const base = await transfer(officer);
+    const assist = await app.http.post<ReferralView>(
+      '/api/referrals',
+      { matterId: base.matter.id, kind: 'police_assistance' },
+      officer,
+    );
+    const clock = assist.body.clocks[0];
+    const path = `/api/referrals/${assist.body.id}/clocks/${clock?.id}`;
+    const gaj = (await app.http.login('gaj.liaison')).accessToken;
+
+    expect(
+      (await app.http.post(`${path}/extension-request`, { amount: 3, reason: '需调取监控录像' }, officer)).status,
+    ).toBe(403);
+    const bad = await app.http.post(`${path}/extension-request`, { amount: 0 }, gaj);
+    expect(bad.status).toBe(400);
+    expect((bad.body.details as { field: string }[]).map((d) => d.field).sort()).toEqual(['amount', 'reason']);
+    expect(
+      (await app.http.post(`${path}/extension-request`, { amount: 3, reason: '需调取监控录像' }, gaj)).status,
+    ).toBe(204);
+    const pending = await app.http.get<ReferralView>(`/api/referrals/${assist.body.id}`, officer);
+    expect(pending.body.clocks[0]?.pendingExtension).toMatchObject({ amount: 3, reason: '需调取监控录像' });
+
+    expect((await app.http.post(`${path}/extension-decision`, { grant: true }, gaj)).status).toBe(403);
+    const outsider = (await app.http.login('dh.staff')).accessToken;
+    expect((await app.http.post(`${path}/extension-decision`, { grant: true }, outsider)).status).toBe(404);
+    expect((await app.http.post(`${path}/extension-decision`, { grant: true, note: '同意延期' }, officer)).status).toBe(
+      204,
+    );
+    const after = await app.http.get<ReferralView>(`/api/referrals/${assist.body.id}`, officer);
+    const moved = after.body.clocks[0];
+    expect(moved).toMatchObject({ extendedBy: 3, pendingExtension: null });
+    expect(Date.parse(moved?.deadline ?? '')).toBeGreaterThan(Date.parse(clock?.deadline ?? ''));
+    expect(moved?.deadline).toMatch(/T15:59:59\.999Z$/);
+    expect((await app.http.post(`${path}/extension-decision`, { grant: true }, officer)).status).toBe(409);
+
+    const timeline = await app.http.get<TimelineEntryView[]>(`/api/matters/${base.matter.id}/timeline`, officer);
+    expect(timeline.body.filter((e) => e.action.startsWith('clock.extension')).map((e) => e.action)).toEqual([
+      'clock.extension_requested',
+      'clock.extension_granted',
+    ]);
+  });
+
+  it('are refused for a deadline set by law', async () => {
+    const officer = (await app.http.login('zfj.officer')).accessToken;
+    const base = await transfer(officer);
+    const crime = await app.http.post<ReferralView>(
+      '/api/referrals',
+      { matterId: base.matter.id, kind: 'suspected_crime_transfer' },
+      officer,
+    );
+    const head = (await app.http.login('zfj.head')).accessToken;
+    const approved = await app.http.post<ReferralView>(`/api/referrals/${crime.body.id}/actions/approve`, {}, head);
+    const clock = approved.body.clocks.find((c) => c.code === 'police_decide');
+    const gaj = (await app.http.login('gaj.liaison')).accessToken;
+    const res = await app.http.post(
+      `/api/referrals/${crime.body.id}/clocks/${clock?.id}/extension-request`,
+      { amount: 2, reason: '案情复杂' },
+      gaj,
+    );
+    expect(res.status).toBe(409);
+    expect(res.body.details).toEqual([{ field: 'code', message: expect.stringContaining('法律') }]);
+  });
+});
+
 describe('the holiday calendar', () => {
   const arrangement2027 = {
     year: 2027,

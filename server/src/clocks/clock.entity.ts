@@ -31,6 +31,13 @@ export const ReferralClockSchema = defineEntity({
     overdueAt: p.datetime().nullable(),
     escalatedAt: p.datetime().nullable(),
     endedAt: p.datetime().nullable(),
+    /** a pending request for more time, made before expiry by the receiving side */
+    extensionAmount: p.integer().nullable(),
+    extensionReason: p.text().nullable(),
+    extensionRequestedAt: p.datetime().nullable(),
+    extensionRequestedBy: () => p.manyToOne(User).ref().nullable(),
+    /** extensions granted so far, in the clock's unit */
+    extendedBy: p.integer().default(0),
   },
 });
 export class ReferralClock extends ReferralClockSchema.class {}

@@ -1,17 +1,18 @@
-import { Body, Controller, Get, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/policy/actor.js';
 import { CurrentActor, Policy } from '../common/policy/policy.decorator.js';
-import { Returns } from '../common/zod.js';
+import { ExtensionDecision, ExtensionRequest } from '@xietong/shared';
+import { Returns, UuidParam, ValidBody } from '../common/zod.js';
 import { ClocksService } from './clocks.service.js';
 
 @ApiTags('calendar')
 @ApiBearerAuth()
-@Controller('calendar')
+@Controller()
 export class ClocksController {
   constructor(private readonly clocks: ClocksService) {}
 
-  @Get('years')
+  @Get('calendar/years')
   @Policy('calendar.read')
   @Returns(200)
   years() {
@@ -22,7 +23,7 @@ export class ClocksController {
    * Loads a year's official arrangement (the State Council publishes it each November; the
    * holiday library may lag). Provisional clocks are recomputed and their jobs rescheduled.
    */
-  @Put('years')
+  @Put('calendar/years')
   @Policy('calendar.manage')
   @ApiBody({
     schema: {
@@ -45,5 +46,33 @@ export class ClocksController {
   @Returns(200)
   load(@CurrentActor() actor: Actor, @Body() body: unknown) {
     return this.clocks.loadYear(actor, body);
+  }
+
+  /** The receiving side asks for more time on a configurable clock, before it expires. */
+  @Post('referrals/:referralId/clocks/:clockId/extension-request')
+  @HttpCode(204)
+  @Policy('clock.extension')
+  @Returns(204)
+  requestExtension(
+    @CurrentActor() actor: Actor,
+    @UuidParam('referralId') referralId: string,
+    @UuidParam('clockId') clockId: string,
+    @ValidBody(ExtensionRequest) body: ExtensionRequest,
+  ): Promise<void> {
+    return this.clocks.requestExtension(actor, referralId, clockId, body);
+  }
+
+  /** The sending side or the guidance office grants (the clock moves, its jobs reschedule) or refuses. */
+  @Post('referrals/:referralId/clocks/:clockId/extension-decision')
+  @HttpCode(204)
+  @Policy('clock.extension')
+  @Returns(204)
+  decideExtension(
+    @CurrentActor() actor: Actor,
+    @UuidParam('referralId') referralId: string,
+    @UuidParam('clockId') clockId: string,
+    @ValidBody(ExtensionDecision) body: ExtensionDecision,
+  ): Promise<void> {
+    return this.clocks.decideExtension(actor, referralId, clockId, body);
   }
 }

@@ -12,12 +12,14 @@ import {
   validateArrangement,
   WorkCalendar,
   type ClockSchedule,
+  type ExtensionDecision,
+  type ExtensionRequest,
   type ReferralState,
   type YearArrangement,
 } from '@xietong/shared';
 import { Agency } from '../agencies/agency.entity.js';
 import { AppConfig } from '../config/app-config.provider.js';
-import { ValidationFailed } from '../common/errors.js';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '../common/errors.js';
 import type { Actor } from '../common/policy/actor.js';
 import { PolicyService } from '../common/policy/policy.service.js';
 import { DeliveryProcessor } from '../outbox/delivery.processor.js';
@@ -141,6 +143,103 @@ export class ClocksService implements OnModuleInit {
     return { year: arrangement.year, rescheduled };
   }
 
+  /** The receiving side asks for more time on a clock, before it expires. */
+  async requestExtension(actor: Actor, referralId: string, clockId: string, input: ExtensionRequest): Promise<void> {
+    await this.em.fork().transactional(async (em) => {
+      const { clock, referral } = await this.clockOf(em, actor, referralId, clockId);
+      if (referral.toAgency.id !== actor.agencyId)
+        throw new Forbidden('只有接收单位可以申请延期 (only the receiving agency may ask)');
+      if (clock.state !== ClockState.Running || Date.now() >= clock.deadline.getTime()) {
+        throw conflict('state', '期限已届满或不在计时中，不能申请延期 (only a running clock, before its deadline)');
+      }
+      if (!LEGAL_CLOCKS[clock.code].configurable) {
+        throw conflict('code', '该期限由法律规定，不能延长 (this deadline is set by law)');
+      }
+      clock.extensionAmount = input.amount;
+      clock.extensionReason = input.reason;
+      clock.extensionRequestedAt = new Date();
+      clock.extensionRequestedBy = em.getReference(User, actor.userId, { wrapped: true });
+      this.note(em, referral, actor, 'clock.extension_requested', {
+        clock: clock.code,
+        amount: input.amount,
+        reason: input.reason,
+      });
+    });
+  }
+
+  /** The sending side, or the guidance office, grants or refuses a pending request. */
+  async decideExtension(actor: Actor, referralId: string, clockId: string, input: ExtensionDecision): Promise<void> {
+    await this.em.fork().transactional(async (em) => {
+      const { clock, referral } = await this.clockOf(em, actor, referralId, clockId);
+      const guidance = await em.findOne(Agency, { id: actor.agencyId, kind: AgencyKind.GuidanceOffice });
+      if (referral.fromAgency.id !== actor.agencyId && !guidance) {
+        throw new Forbidden('只有移送单位或指导办可以批准延期 (the sending agency or the guidance office decides)');
+      }
+      if (!clock.extensionAmount) throw conflict('extension', '没有待批准的延期申请 (no pending request)');
+      const amount = clock.extensionAmount;
+      if (input.grant) {
+        const moved = extendClock(LEGAL_CLOCKS[clock.code], this.scheduleOf(clock), await this.calendar(em), {
+          extraAmount: amount,
+        });
+        this.apply(clock, moved);
+        clock.extendedBy += amount;
+        clock.state = ClockState.Running;
+        clock.generation++;
+        this.requestSchedule(em, clock);
+      }
+      clock.extensionAmount = null;
+      clock.extensionReason = null;
+      clock.extensionRequestedAt = null;
+      clock.extensionRequestedBy = null;
+      this.note(em, referral, actor, input.grant ? 'clock.extension_granted' : 'clock.extension_refused', {
+        clock: clock.code,
+        amount,
+        deadline: clock.deadline.toISOString(),
+        ...(input.note ? { note: input.note } : {}),
+      });
+    });
+  }
+
+  private async clockOf(em: EntityManager, actor: Actor, referralId: string, clockId: string) {
+    const referral = await em.findOne(Referral, { id: referralId }, { populate: ['matter'] });
+    const clock = await em.findOne(
+      ReferralClock,
+      { id: clockId, referral: referralId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!referral || !clock) throw new NotFound('clock');
+    const matter = referral.matter.unwrap();
+    this.policy.authorize(
+      actor,
+      'referral.read',
+      {
+        partyAgencyIds: [referral.fromAgency.id, referral.toAgency.id, ...referral.informAgencyIds],
+        flagged: matter.majorDifficult || matter.publicInterestClue || matter.suspectedCrime,
+      },
+      'clock',
+    );
+    return { clock, referral };
+  }
+
+  private note(
+    em: EntityManager,
+    referral: Referral,
+    actor: Actor,
+    action: string,
+    detail: Record<string, unknown>,
+  ): void {
+    em.create(TimelineEntry, {
+      matter: referral.matter,
+      referral,
+      actor: em.getReference(User, actor.userId),
+      agency: em.getReference(Agency, actor.agencyId),
+      action,
+      fromState: null,
+      toState: null,
+      detail,
+    });
+  }
+
   async years(): Promise<{ year: number; source: string; loadedAt: string }[]> {
     const rows = await this.em.fork().find(HolidayArrangement, {}, { orderBy: { year: 'asc' } });
     return rows.map((r) => ({
@@ -258,4 +357,10 @@ export class ClocksService implements OnModuleInit {
     });
     return { applied: event !== undefined };
   }
+}
+
+function conflict(field: string, message: string): Conflict {
+  const e = new Conflict(message);
+  e.details = [{ field, message }];
+  return e;
 }

@@ -543,6 +543,15 @@ export class ReferralsService {
         escalateAt: c.escalateAt.toISOString(),
         warned: c.warnedAt !== null && c.warnedAt !== undefined,
         provisional: c.provisional,
+        extendedBy: c.extendedBy,
+        pendingExtension:
+          c.extensionAmount && c.extensionRequestedAt
+            ? {
+                amount: c.extensionAmount,
+                reason: c.extensionReason ?? '',
+                requestedAt: c.extensionRequestedAt.toISOString(),
+              }
+            : null,
       })),
       nearestDeadline:
         clocks

@@ -88,6 +88,11 @@ export const POLICIES = {
     description: 'add a file to a matter: agencies on the matter (checked against the matter)',
     who: 'signed-in',
   }),
+  'clock.extension': rule({
+    description:
+      'request more time on a legal clock (receiving side, before expiry) or decide it (sending side, guidance office)',
+    who: 'signed-in',
+  }),
   'calendar.read': rule({ description: 'read the loaded holiday arrangements', who: 'signed-in' }),
   'calendar.manage': rule({
     description: "load a year's official holiday arrangement (system admins, guidance-office arbiters)",
