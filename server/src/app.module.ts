@@ -17,6 +17,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { ormOptions } from './database/orm.config.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
@@ -82,6 +83,7 @@ export class AppModule {
       PolicyModule,
       OutboxModule,
       ClocksModule,
+      NotificationsModule,
     ];
     const http = runtime.serveHttp
       ? [

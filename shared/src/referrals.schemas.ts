@@ -209,6 +209,53 @@ export const AttachmentView = z
   .meta({ id: 'Attachment' });
 export type AttachmentView = z.infer<typeof AttachmentView>;
 
+export const WEBHOOK_EVENTS = ['referral.delivered', 'referral.changed', 'clock.changed', 'dispute.opened'] as const;
+
+export const CreateWebhookRequest = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: '须为 http(s) 地址' }).max(512),
+    events: z
+      .array(z.enum(WEBHOOK_EVENTS, { error: `可选事件：${WEBHOOK_EVENTS.join(', ')}` }))
+      .min(1, '至少订阅一个事件'),
+  })
+  .meta({ id: 'CreateWebhookRequest' });
+export type CreateWebhookRequest = z.infer<typeof CreateWebhookRequest>;
+
+export const WebhookView = z
+  .object({ id: z.uuid(), url: z.string(), events: z.array(z.string()), active: z.boolean(), createdAt: z.string() })
+  .meta({ id: 'Webhook' });
+export type WebhookView = z.infer<typeof WebhookView>;
+
+export const WebhookDeliveryView = z
+  .object({
+    id: z.uuid(),
+    event: z.string(),
+    status: z.enum(['pending', 'delivered', 'dead']),
+    attempts: z.number().int(),
+    lastStatus: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'WebhookDelivery' });
+export type WebhookDeliveryView = z.infer<typeof WebhookDeliveryView>;
+
+export const NotificationList = z
+  .object({
+    unread: z.number().int(),
+    notifications: z.array(
+      z.object({
+        id: z.uuid(),
+        kind: z.string(),
+        title: z.string(),
+        link: z.record(z.string(), z.string()),
+        read: z.boolean(),
+        createdAt: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'NotificationList' });
+export type NotificationList = z.infer<typeof NotificationList>;
+
 /** Socket payloads: each carries its outbox id so a client can drop a repeat. */
 export interface ReferralChangedEvent {
   eventId: number;

@@ -33,6 +33,7 @@ export interface AppConfig {
   /** legal clocks' delays are divided by this (1 in real use; demos and tests run days in seconds) */
   clockTimeScale: number;
   attachments: { dir: string; maxBytes: number };
+  webhooks: { attempts: number; retryBaseMs: number };
 }
 
 export class ConfigError extends Error {
@@ -99,6 +100,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     outboxRelayStartDelayMs: e.OUTBOX_RELAY_START_DELAY_MS,
     faultKillAfterCommit: e.FAULT_KILL_AFTER_COMMIT,
     clockTimeScale: e.CLOCK_TIME_SCALE,
+    webhooks: { attempts: e.WEBHOOK_ATTEMPTS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS },
     attachments: {
       dir: resolve(e.ATTACHMENTS_DIR ?? resolve(dirname(embeddedDir), 'attachments')),
       maxBytes: e.ATTACHMENT_MAX_BYTES,

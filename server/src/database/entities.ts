@@ -3,6 +3,7 @@ import { AuthSession, RefreshToken } from '../auth/session.entity.js';
 import { Attachment } from '../attachments/attachment.entity.js';
 import { BoundaryVersionRecord, EnforcementItem } from '../catalogue/catalogue.entity.js';
 import { HolidayArrangement, ReferralClock } from '../clocks/clock.entity.js';
+import { Notification, WebhookDelivery, WebhookSubscription } from '../notifications/notification.entity.js';
 import { IdempotentRequest, OutboxMessage } from '../outbox/outbox.entity.js';
 import { Matter, MatterAgency, Referral, ResponsibilityDispute, TimelineEntry } from '../referrals/referral.entity.js';
 import { User } from '../users/user.entity.js';
@@ -25,4 +26,7 @@ export const ENTITIES = [
   ReferralClock,
   HolidayArrangement,
   Attachment,
+  Notification,
+  WebhookSubscription,
+  WebhookDelivery,
 ];

@@ -18,6 +18,8 @@ import { RealtimeBus } from '../realtime/realtime.bus.js';
 export class DeliveryProcessor implements OnModuleInit {
   private readonly logger = new Logger(DeliveryProcessor.name);
   private readonly topics = new Map<string, (payload: Record<string, unknown>) => Promise<void>>();
+  private readonly listeners: ((outboxId: number, topic: string, payload: Record<string, unknown>) => Promise<void>)[] =
+    [];
 
   constructor(
     private readonly queues: QueueService,
@@ -31,8 +33,15 @@ export class DeliveryProcessor implements OnModuleInit {
         await handler(job.payload);
         return { handled: true };
       }
-      return this.deliver(job.outboxId, job.topic, job.payload);
+      const result = this.deliver(job.outboxId, job.topic, job.payload);
+      for (const listener of this.listeners) await listener(job.outboxId, job.topic, job.payload);
+      return result;
     });
+  }
+
+  /** Lets another capability follow up every delivered message (in-app notifications, webhooks). */
+  onDelivered(listener: (outboxId: number, topic: string, payload: Record<string, unknown>) => Promise<void>): void {
+    this.listeners.push(listener);
   }
 
   /** Lets another capability act on an outbox topic of its own (e.g. queueing clock steps). */

@@ -11,6 +11,10 @@ export interface JobCatalogue {
     /** One step of a legal clock; ignored if the clock moved (generation) or ended meanwhile. */
     'clock.step': { clockId: string; generation: number; step: 'warn' | 'overdue' | 'escalate' };
   };
+  notifications: {
+    /** One outbound webhook delivery (HMAC-signed); retried with backoff, dead after the last attempt. */
+    'webhook.deliver': { deliveryId: string };
+  };
   maintenance: {
     /** Daily: drops refresh-token hashes of sessions that ended more than 30 days ago. */
     'auth.prune-refresh-tokens': { olderThanDays: number };
@@ -25,6 +29,7 @@ export type JobData<Q extends QueueName, J extends JobName<Q>> = JobCatalogue[Q]
 export const JOB_NAMES: { [Q in QueueName]: readonly JobName<Q>[] } = {
   delivery: ['outbox.deliver'],
   clocks: ['clock.step'],
+  notifications: ['webhook.deliver'],
   maintenance: ['auth.prune-refresh-tokens'],
 };
 export const QUEUE_NAMES = Object.keys(JOB_NAMES) as QueueName[];

@@ -93,6 +93,13 @@ export const POLICIES = {
       'request more time on a legal clock (receiving side, before expiry) or decide it (sending side, guidance office)',
     who: 'signed-in',
   }),
+  'webhook.manage': rule<AgencyScoped>({
+    description: "manage an agency's outbound webhooks: its agency admins, system admins",
+    who: [Role.AgencyAdmin, Role.SystemAdmin],
+    object: (actor, target) => hasRole(actor, Role.SystemAdmin) || target.agencyId === actor.agencyId,
+    hide: true,
+  }),
+  'notification.self': rule({ description: 'read and mark one’s own notifications', who: 'signed-in' }),
   'calendar.read': rule({ description: 'read the loaded holiday arrangements', who: 'signed-in' }),
   'calendar.manage': rule({
     description: "load a year's official holiday arrangement (system admins, guidance-office arbiters)",
