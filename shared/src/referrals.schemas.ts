@@ -112,6 +112,28 @@ export const ClockView = z
   .meta({ id: 'Clock' });
 export type ClockView = z.infer<typeof ClockView>;
 
+export const ClockSettingRequest = z
+  .object({
+    amount: z.number({ error: '请填写期限' }).int().min(1, '至少 1').max(365, '最多 365'),
+    reason: z.string({ error: '请说明依据' }).trim().min(2, '请说明依据').max(2000),
+  })
+  .meta({ id: 'ClockSettingRequest' });
+export type ClockSettingRequest = z.infer<typeof ClockSettingRequest>;
+
+export const ClockRuleView = z
+  .object({
+    code: z.enum(CLOCK_CODES),
+    labelZh: z.string(),
+    legalBasis: z.string(),
+    unit: z.enum(['natural_days', 'working_days', 'months']),
+    legalAmount: z.number().int(),
+    amount: z.number().int().describe("in force in this county: the county's setting or the legal default"),
+    configurable: z.boolean(),
+    countyReason: z.string().nullable(),
+  })
+  .meta({ id: 'ClockRule' });
+export type ClockRuleView = z.infer<typeof ClockRuleView>;
+
 export const ExtensionRequest = z
   .object({
     amount: z.number({ error: '请填写延长期限' }).int().min(1, '至少 1').max(60, '最多 60'),

@@ -230,6 +230,50 @@ describe('extensions', () => {
   });
 });
 
+describe('county clock settings', () => {
+  it('let a county set its own amount for a configurable clock, never for one set by law', async () => {
+    const officer = (await app.http.login('zfj.officer')).accessToken;
+    const arbiter = (await app.http.login('zdb.arbiter')).accessToken;
+    const rules = await app.http.get<{ code: string; amount: number; legalAmount: number; configurable: boolean }[]>(
+      '/api/clocks/rules',
+      officer,
+    );
+    expect(rules.body.find((r) => r.code === 'township_decide')).toMatchObject({
+      amount: 3,
+      legalAmount: 3,
+      configurable: true,
+    });
+    expect(rules.body.find((r) => r.code === 'police_decide')).toMatchObject({ configurable: false });
+
+    const before = (await transfer(officer)).clocks.find((c) => c.code === 'township_decide');
+    const body = { amount: 5, reason: '县执法协作规则（2026 年修订）第七条' };
+    expect((await app.http.request('PUT', '/api/clocks/rules/township_decide', { token: officer, body })).status).toBe(
+      403,
+    );
+    const set = await app.http.request<{ code: string; amount: number; countyReason: string }[]>(
+      'PUT',
+      '/api/clocks/rules/township_decide',
+      {
+        token: arbiter,
+        body,
+      },
+    );
+    expect(set.status).toBe(200);
+    expect(set.body.find((r) => r.code === 'township_decide')).toMatchObject({ amount: 5, countyReason: body.reason });
+    const after = (await transfer(officer)).clocks.find((c) => c.code === 'township_decide');
+    expect(Date.parse(after?.deadline ?? '')).toBeGreaterThan(Date.parse(before?.deadline ?? ''));
+
+    const law = await app.http.request('PUT', '/api/clocks/rules/police_decide', {
+      token: arbiter,
+      body: { amount: 7, reason: '试图修改' },
+    });
+    expect(law.status).toBe(409);
+    expect((await app.http.request('PUT', '/api/clocks/rules/no_such_clock', { token: arbiter, body })).status).toBe(
+      404,
+    );
+  });
+});
+
 describe('the holiday calendar', () => {
   const arrangement2027 = {
     year: 2027,

@@ -126,6 +126,24 @@ describe('users: what an agency admin may not do', () => {
   });
 });
 
+describe('users: retried creates', () => {
+  it('create one user for one Idempotency-Key, however often the request is sent', async () => {
+    const agencyId = agencies.get('XZ-LZ')?.id ?? '';
+    const send = async () =>
+      app.http.request<UserSummary>('POST', `/api/agencies/${agencyId}/users`, {
+        token: await token('lz.admin'),
+        body: { username: 'lz.retry', displayName: '重试', password: 'a-long-password', roles: ['township_staff'] },
+        headers: { 'idempotency-key': 'create-lz-retry-1' },
+      });
+    const [a, b] = await Promise.all([send(), send()]);
+    const c = await send();
+    expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);
+    expect(new Set([a.body.id, b.body.id, c.body.id]).size).toBe(1);
+    const list = await app.http.get<UserSummary[]>(`/api/agencies/${agencyId}/users`, await token('lz.admin'));
+    expect(list.body.filter((u) => u.username === 'lz.retry')).toHaveLength(1);
+  });
+});
+
 describe('users: changed access takes effect at once', () => {
   it('signs a user out everywhere when their roles change, and a disabled user cannot sign in', async () => {
     const lzUsers = await app.http.get<UserSummary[]>(

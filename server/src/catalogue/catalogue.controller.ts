@@ -27,6 +27,7 @@ import { CurrentActor, Policy } from '../common/policy/policy.decorator.js';
 import { Returns, ValidBody, ValidQuery, ZodPipe } from '../common/zod.js';
 import { RealtimeBus } from '../realtime/realtime.bus.js';
 import { CatalogueFileService, type CatalogueFormat } from './catalogue-file.service.js';
+import { IdempotencyInterceptor } from '../outbox/idempotency.js';
 import { CatalogueService } from './catalogue.service.js';
 
 /** What the multipart upload hands over (multer's file, the fields we use). */
@@ -87,6 +88,7 @@ export class CatalogueController {
 
   @Post('items/:code/versions')
   @Policy('catalogue.amend')
+  @UseInterceptors(IdempotencyInterceptor)
   @Returns(201, ItemDetail)
   amend(
     @CurrentActor() actor: Actor,
@@ -98,6 +100,7 @@ export class CatalogueController {
 
   @Post('items/:code/delegations')
   @Policy('catalogue.amend')
+  @UseInterceptors(IdempotencyInterceptor)
   @Returns(201, ItemDetail)
   delegate(
     @CurrentActor() actor: Actor,

@@ -43,6 +43,24 @@ export const ReferralClockSchema = defineEntity({
 export class ReferralClock extends ReferralClockSchema.class {}
 ReferralClockSchema.setClass(ReferralClock);
 
+/** A county's own amount for a configurable clock (the legal table's default otherwise). */
+export const ClockSettingSchema = defineEntity({
+  name: 'ClockSetting',
+  tableName: 'clock_setting',
+  properties: {
+    code: p.enum(CLOCK_CODES).nativeEnumName('clock_code').primary(),
+    amount: p.integer(),
+    reason: p.text(),
+    updatedBy: () => p.manyToOne(User).ref().nullable(),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  },
+});
+export class ClockSetting extends ClockSettingSchema.class {}
+ClockSettingSchema.setClass(ClockSetting);
+
 /** A year's official holiday arrangement loaded by an admin (the library may lag a year). */
 export const HolidayArrangementSchema = defineEntity({
   name: 'HolidayArrangement',

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/policy/actor.js';
 import { CurrentActor, Policy } from '../common/policy/policy.decorator.js';
-import { ExtensionDecision, ExtensionRequest } from '@xietong/shared';
+import { z } from 'zod';
+import { ClockRuleView, ClockSettingRequest, ExtensionDecision, ExtensionRequest } from '@xietong/shared';
 import { Returns, UuidParam, ValidBody } from '../common/zod.js';
 import { ClocksService } from './clocks.service.js';
 
@@ -46,6 +47,26 @@ export class ClocksController {
   @Returns(200)
   load(@CurrentActor() actor: Actor, @Body() body: unknown) {
     return this.clocks.loadYear(actor, body);
+  }
+
+  /** The legal clock table as in force in this county. */
+  @Get('clocks/rules')
+  @Policy('calendar.read')
+  @Returns(200, z.array(ClockRuleView))
+  rules(): Promise<ClockRuleView[]> {
+    return this.clocks.rules();
+  }
+
+  /** A county sets its own amount for a configurable clock (never for one set by law). */
+  @Put('clocks/rules/:code')
+  @Policy('calendar.manage')
+  @Returns(200, z.array(ClockRuleView))
+  setRule(
+    @CurrentActor() actor: Actor,
+    @Param('code') code: string,
+    @ValidBody(ClockSettingRequest) body: ClockSettingRequest,
+  ): Promise<ClockRuleView[]> {
+    return this.clocks.setCountyAmount(actor, code, body);
   }
 
   /** The receiving side asks for more time on a configurable clock, before it expires. */

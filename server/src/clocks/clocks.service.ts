@@ -11,7 +11,11 @@ import {
   scheduleClock,
   validateArrangement,
   WorkCalendar,
+  type ClockCode,
+  type ClockRuleView,
   type ClockSchedule,
+  type ClockSettingRequest,
+  CLOCK_CODES,
   type ExtensionDecision,
   type ExtensionRequest,
   type ReferralState,
@@ -27,7 +31,7 @@ import { OutboxRelay } from '../outbox/outbox.service.js';
 import { QueueService } from '../queue/queue.service.js';
 import { Referral, TimelineEntry } from '../referrals/referral.entity.js';
 import { User } from '../users/user.entity.js';
-import { HolidayArrangement, ReferralClock } from './clock.entity.js';
+import { ClockSetting, HolidayArrangement, ReferralClock } from './clock.entity.js';
 
 const LIVE: readonly ClockState[] = [ClockState.Running, ClockState.Paused, ClockState.Overdue];
 const STEPS: readonly ClockStep[] = [ClockStep.Warn, ClockStep.Overdue, ClockStep.Escalate];
@@ -96,9 +100,10 @@ export class ClocksService implements OnModuleInit {
     if (starting.length === 0) return;
     const receiver = await em.findOneOrFail(Agency, { id: referral.toAgency.id });
     const calendar = await this.calendar(em);
+    const county = await this.countyAmounts(em);
     for (const spec of starting) {
       if (spec.receiverMustBeTownship && receiver.kind !== AgencyKind.Township) continue;
-      const schedule = scheduleClock(LEGAL_CLOCKS[spec.code], now, calendar);
+      const schedule = scheduleClock(LEGAL_CLOCKS[spec.code], now, calendar, county.get(spec.code));
       const clock = em.create(ReferralClock, {
         referral,
         code: spec.code,
@@ -132,7 +137,12 @@ export class ClocksService implements OnModuleInit {
       this.cachedCalendar = undefined; // other readers rebuild after commit
       const provisional = await em.find(ReferralClock, { provisional: true, state: { $in: [...LIVE] } });
       for (const clock of provisional) {
-        const fresh = scheduleClock(LEGAL_CLOCKS[clock.code], clock.startedAt, calendar);
+        const fresh = scheduleClock(
+          LEGAL_CLOCKS[clock.code],
+          clock.startedAt,
+          calendar,
+          (await this.countyAmounts(em)).get(clock.code),
+        );
         this.apply(clock, fresh);
         clock.generation++;
         this.requestSchedule(em, clock);
@@ -238,6 +248,46 @@ export class ClocksService implements OnModuleInit {
       toState: null,
       detail,
     });
+  }
+
+  /** The clock table as in force in this county: legal defaults, and the county's own amounts. */
+  async rules(): Promise<ClockRuleView[]> {
+    const settings = new Map((await this.em.fork().find(ClockSetting, {})).map((s) => [s.code, s]));
+    return CLOCK_CODES.map((code) => {
+      const rule = LEGAL_CLOCKS[code];
+      const own = settings.get(code);
+      return {
+        code,
+        labelZh: rule.labelZh,
+        legalBasis: rule.legalBasis,
+        unit: rule.unit,
+        legalAmount: rule.amount,
+        amount: own?.amount ?? rule.amount,
+        configurable: rule.configurable,
+        countyReason: own?.reason ?? null,
+      };
+    });
+  }
+
+  /** A county sets its own amount for a configurable clock; clocks started from now on use it. */
+  async setCountyAmount(actor: Actor, code: string, input: ClockSettingRequest): Promise<ClockRuleView[]> {
+    this.policy.assertAttempt(actor, 'calendar.manage');
+    if (!(CLOCK_CODES as readonly string[]).includes(code)) throw new NotFound(`clock ${code}`);
+    const rule = LEGAL_CLOCKS[code as ClockCode];
+    if (!rule.configurable) throw conflict('code', `「${rule.labelZh}」的期限由法律规定，不能修改 (set by law)`);
+    const em = this.em.fork();
+    await em.upsert(ClockSetting, {
+      code: rule.code,
+      amount: input.amount,
+      reason: input.reason,
+      updatedBy: em.getReference(User, actor.userId),
+      updatedAt: new Date(),
+    });
+    return this.rules();
+  }
+
+  private async countyAmounts(em: EntityManager): Promise<Map<ClockCode, number>> {
+    return new Map((await em.find(ClockSetting, {})).map((s) => [s.code, s.amount]));
   }
 
   async years(): Promise<{ year: number; source: string; loadedAt: string }[]> {

@@ -2,7 +2,7 @@ import { Agency } from '../agencies/agency.entity.js';
 import { AuthSession, RefreshToken } from '../auth/session.entity.js';
 import { Attachment } from '../attachments/attachment.entity.js';
 import { BoundaryVersionRecord, EnforcementItem } from '../catalogue/catalogue.entity.js';
-import { HolidayArrangement, ReferralClock } from '../clocks/clock.entity.js';
+import { ClockSetting, HolidayArrangement, ReferralClock } from '../clocks/clock.entity.js';
 import { Notification, WebhookDelivery, WebhookSubscription } from '../notifications/notification.entity.js';
 import { IdempotentRequest, OutboxMessage } from '../outbox/outbox.entity.js';
 import { Matter, MatterAgency, Referral, ResponsibilityDispute, TimelineEntry } from '../referrals/referral.entity.js';
@@ -25,6 +25,7 @@ export const ENTITIES = [
   IdempotentRequest,
   ReferralClock,
   HolidayArrangement,
+  ClockSetting,
   Attachment,
   Notification,
   WebhookSubscription,

@@ -1,10 +1,11 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CreateWebhookRequest, NotificationList, WebhookDeliveryView, WebhookView } from '@xietong/shared';
 import type { Actor } from '../common/policy/actor.js';
 import { CurrentActor, Policy } from '../common/policy/policy.decorator.js';
 import { Returns, UuidParam, ValidBody, ValidQuery } from '../common/zod.js';
+import { IdempotencyInterceptor } from '../outbox/idempotency.js';
 import { NotificationsService } from './notifications.service.js';
 
 const MineQuery = z.object({ unread: z.enum(['true', 'false']).default('false') });
@@ -36,6 +37,7 @@ export class NotificationsController {
   /** Registers an outbound webhook for one's own agency; the signing secret is shown this once. */
   @Post('webhooks')
   @Policy('webhook.manage')
+  @UseInterceptors(IdempotencyInterceptor)
   @Returns(201, WebhookView.extend({ secret: z.string() }))
   create(@CurrentActor() actor: Actor, @ValidBody(CreateWebhookRequest) body: CreateWebhookRequest) {
     return this.notifications.createWebhook(actor, body);

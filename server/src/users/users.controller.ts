@@ -1,10 +1,11 @@
-import { Controller, Get, Patch, Post } from '@nestjs/common';
+import { Controller, Get, Patch, Post, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CreateUserRequest, UpdateUserRequest, UserSummary } from '@xietong/shared';
 import { CurrentActor, Policy } from '../common/policy/policy.decorator.js';
 import type { Actor } from '../common/policy/actor.js';
 import { Returns, UuidParam, ValidBody } from '../common/zod.js';
+import { IdempotencyInterceptor } from '../outbox/idempotency.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
@@ -22,6 +23,7 @@ export class UsersController {
 
   @Post('agencies/:agencyId/users')
   @Policy('user.manage')
+  @UseInterceptors(IdempotencyInterceptor)
   @Returns(201, UserSummary)
   create(
     @CurrentActor() actor: Actor,
