@@ -75,7 +75,10 @@ export class AppModule {
           autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' || req.url === '/metrics' },
         },
       }),
-      MikroOrmModule.forRoot({ ...ormOptions(runtime.databaseUrl), registerRequestContext: true }),
+      MikroOrmModule.forRoot({
+        ...ormOptions(runtime.databaseUrl, { pool: { min: 0, max: config.databasePoolMax } }),
+        registerRequestContext: true,
+      }),
       QueueModule.forRoot(runtime.queue, runtime.runWorkers),
       RealtimeBusModule,
       DatabaseModule,

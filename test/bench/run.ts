@@ -5,11 +5,14 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { catalogueBench } from './catalogue.bench.js';
 import { markdown, seeded, type BenchResult } from './lib.js';
+import { referralsBench } from './referrals.bench.js';
 
 /**
  * `npm run bench`: every benchmark of the project, each figure printed beside a bare baseline
  * measured in the same run. Uses the PostgreSQL at BENCH_DATABASE_URL (default: the local one
- * the tests use), in a database of its own that it drops afterwards.
+ * the tests use), in a database of its own that it drops afterwards, and the Redis at
+ * BENCH_REDIS_URL (default redis://127.0.0.1:6379) under queue prefixes of its own.
+ * BENCH_ONLY=catalogue|referrals runs one of them.
  */
 const base =
   process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -34,9 +37,17 @@ const results: BenchResult[] = [];
 log(
   `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
 );
-results.push(
-  ...(await withDatabase(`xt_bench_catalogue_${process.pid}`, (url) => catalogueBench(url, seeded(20261126), log))),
-);
+const only = process.env.BENCH_ONLY;
+if (!only || only === 'catalogue') {
+  results.push(
+    ...(await withDatabase(`xt_bench_catalogue_${process.pid}`, (url) => catalogueBench(url, seeded(20261126), log))),
+  );
+}
+if (!only || only === 'referrals') {
+  results.push(
+    ...(await withDatabase(`xt_bench_referrals_${process.pid}`, (url) => referralsBench(url, seeded(20261127), log))),
+  );
+}
 
 const table = markdown(results);
 console.log(`\n${table}\n`);

@@ -106,3 +106,25 @@ describe('Redis down during a burst of creates', () => {
     expect(got.map((e) => e.matterId).sort()).toEqual([...matters].sort());
   });
 });
+
+describe('a small, saturated connection pool', () => {
+  it('does not wait on itself: concurrent creates all answer', async () => {
+    // Two connections and eight creates at once, with the agency cache still empty: a read that
+    // left the transaction for a connection of its own once deadlocked the whole pool here.
+    const app = await spawnServer(await testEnv({ env: { DATABASE_POOL_MAX: '2' } }));
+    closers.push(() => app.close());
+    const { officer } = await prepare(app);
+    const matters: string[] = [];
+    for (let i = 0; i < 8; i++) matters.push((await prepare(app)).matterId);
+    await new Promise((r) => setTimeout(r, 5_500)); // let the agency cache expire
+    const statuses = await Promise.all(
+      matters.map((matterId) =>
+        Promise.race([
+          app.http.post('/api/referrals', { matterId, kind: 'jurisdiction_transfer' }, officer).then((r) => r.status),
+          new Promise<string>((r) => setTimeout(() => r('no answer in 15 s'), 15_000)),
+        ]),
+      ),
+    );
+    expect(statuses).toEqual(matters.map(() => 201));
+  });
+});

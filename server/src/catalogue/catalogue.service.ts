@@ -83,7 +83,9 @@ export class CatalogueService {
   private async recentAgencies(): Promise<AgencyDirectory> {
     const now = Date.now();
     if (!this.cachedAgencies || now - this.cachedAgencies.at > AGENCY_CACHE_MS) {
-      this.cachedAgencies = { at: now, directory: await this.agencies(this.em.fork()) };
+      // Not a fork: called inside a caller's transaction, a fork would need a second pooled
+      // connection, and a saturated pool would then wait on itself.
+      this.cachedAgencies = { at: now, directory: await this.agencies(this.em) };
     }
     return this.cachedAgencies.directory;
   }

@@ -42,6 +42,7 @@ export const EnvSchema = z.object({
     .min(1024)
     .max(1024 * 1024 * 1024)
     .default(20 * 1024 * 1024),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
   WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
   CLOCK_TIME_SCALE: z.coerce.number().min(1).max(10_000_000).default(1),

@@ -34,6 +34,7 @@ export interface AppConfig {
   clockTimeScale: number;
   attachments: { dir: string; maxBytes: number };
   webhooks: { attempts: number; retryBaseMs: number };
+  databasePoolMax: number;
 }
 
 export class ConfigError extends Error {
@@ -100,6 +101,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     outboxRelayStartDelayMs: e.OUTBOX_RELAY_START_DELAY_MS,
     faultKillAfterCommit: e.FAULT_KILL_AFTER_COMMIT,
     clockTimeScale: e.CLOCK_TIME_SCALE,
+    databasePoolMax: e.DATABASE_POOL_MAX,
     webhooks: { attempts: e.WEBHOOK_ATTEMPTS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS },
     attachments: {
       dir: resolve(e.ATTACHMENTS_DIR ?? resolve(dirname(embeddedDir), 'attachments')),
