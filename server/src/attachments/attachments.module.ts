@@ -4,11 +4,13 @@ import { memoryStorage } from 'multer';
 import { AppConfig } from '../config/app-config.provider.js';
 import { AttachmentsController } from './attachments.controller.js';
 import { AttachmentsService } from './attachments.service.js';
+import { ReferralsModule } from '../referrals/referrals.module.js';
 import { AttachmentStorage, LocalDiskStorage } from './storage.js';
 
 /** Attachments: a storage interface (local disk by default), sniffed types, SHA-256, authorised downloads. */
 @Module({
   imports: [
+    ReferralsModule,
     MulterModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

@@ -6,8 +6,8 @@ import type { AttachmentView } from '@xietong/shared';
 import { Agency } from '../agencies/agency.entity.js';
 import { Forbidden, NotFound, UnsupportedMediaType, ValidationFailed } from '../common/errors.js';
 import type { Actor } from '../common/policy/actor.js';
-import { PolicyService } from '../common/policy/policy.service.js';
-import { Matter, MatterAgency, Referral, TimelineEntry } from '../referrals/referral.entity.js';
+import { type Matter, Referral, TimelineEntry } from '../referrals/referral.entity.js';
+import { ReferralsService } from '../referrals/referrals.service.js';
 import { User } from '../users/user.entity.js';
 import { Attachment } from './attachment.entity.js';
 import { AttachmentStorage } from './storage.js';
@@ -38,7 +38,7 @@ export interface UploadedFile {
 export class AttachmentsService {
   constructor(
     private readonly em: EntityManager,
-    private readonly policy: PolicyService,
+    private readonly referrals: ReferralsService,
     private readonly storage: AttachmentStorage,
   ) {}
 
@@ -50,8 +50,7 @@ export class AttachmentsService {
     referralId?: string,
   ): Promise<AttachmentView> {
     if (!file?.buffer.length) throw new ValidationFailed([{ field: 'file', message: '请上传文件' }]);
-    const matter = await this.matterFor(actor, matterId);
-    const parties = await this.em.find(MatterAgency, { matter: matterId });
+    const { matter, parties } = await this.referrals.readableMatter(actor, matterId);
     if (!parties.some((p) => p.agency.id === actor.agencyId)) {
       throw new Forbidden('只有案件当事单位可以上传材料 (only an agency on the matter can add files)');
     }
@@ -107,19 +106,7 @@ export class AttachmentsService {
   }
 
   private async matterFor(actor: Actor, matterId: string): Promise<Matter> {
-    const matter = await this.em.findOne(Matter, { id: matterId });
-    if (!matter) throw new NotFound('matter');
-    const parties = await this.em.find(MatterAgency, { matter: matterId });
-    this.policy.authorize(
-      actor,
-      'matter.read',
-      {
-        partyAgencyIds: parties.map((p) => p.agency.id),
-        flagged: matter.majorDifficult || matter.publicInterestClue || matter.suspectedCrime,
-      },
-      'matter',
-    );
-    return matter;
+    return (await this.referrals.readableMatter(actor, matterId)).matter;
   }
 
   private view(a: Attachment): AttachmentView {

@@ -10,5 +10,6 @@ import { ReferralsService } from './referrals.service.js';
   imports: [CatalogueModule, OutboxModule, ClocksModule],
   controllers: [ReferralsController],
   providers: [ReferralsService],
+  exports: [ReferralsService],
 })
 export class ReferralsModule {}

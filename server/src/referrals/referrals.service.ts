@@ -94,18 +94,7 @@ export class ReferralsService {
   }
 
   async matter(actor: Actor, id: string): Promise<MatterView> {
-    const matter = await this.em.findOne(Matter, { id }, { populate: ['item'] });
-    if (!matter) throw new NotFound('matter');
-    const parties = await this.em.find(MatterAgency, { matter: id }, { orderBy: { since: 'asc' } });
-    this.policy.authorize(
-      actor,
-      'matter.read',
-      this.resource(
-        matter,
-        parties.map((p) => p.agency.id),
-      ),
-      'matter',
-    );
+    const { matter, parties } = await this.readableMatter(actor, id);
     const agencies = await this.catalogue.agencies();
     const ref = (aid: string) => agencyRef(agencies, aid) as NonNullable<ReturnType<typeof agencyRef>>;
     const item = matter.item.unwrap();
@@ -138,19 +127,8 @@ export class ReferralsService {
   async createReferral(actor: Actor, input: CreateReferralRequest): Promise<ReferralView> {
     this.policy.assertAttempt(actor, 'referral.create');
     const id = await this.em.transactional(async (em) => {
-      const matter = await em.findOne(Matter, { id: input.matterId }, { populate: ['item'] });
-      if (!matter) throw new NotFound('matter');
-      const parties = await em.find(MatterAgency, { matter: matter.id });
+      const { matter, parties } = await this.readableMatter(actor, input.matterId, em);
       if (!parties.some((p) => p.agency.id === actor.agencyId)) {
-        this.policy.authorize(
-          actor,
-          'matter.read',
-          this.resource(
-            matter,
-            parties.map((p) => p.agency.id),
-          ),
-          'matter',
-        );
         throw new Forbidden('只有案件当事单位可以发起移送 (only an agency on the matter can refer it)');
       }
       const decision = await this.catalogue.routePreview(matter.item.unwrap().code, input.kind, matter.township.id);
@@ -287,18 +265,7 @@ export class ReferralsService {
 
   /** Who did what, when, from which state: what prosecutors and the guidance office read later. */
   async timelineOf(actor: Actor, matterId: string): Promise<TimelineEntryView[]> {
-    const matter = await this.em.findOne(Matter, { id: matterId });
-    if (!matter) throw new NotFound('matter');
-    const parties = await this.em.find(MatterAgency, { matter: matterId });
-    this.policy.authorize(
-      actor,
-      'matter.read',
-      this.resource(
-        matter,
-        parties.map((p) => p.agency.id),
-      ),
-      'matter',
-    );
+    await this.readableMatter(actor, matterId);
     const entries = await this.em.find(
       TimelineEntry,
       { matter: matterId },
@@ -316,6 +283,30 @@ export class ReferralsService {
       agency: agencyRef(agencies, e.agency?.id),
       detail: e.detail,
     }));
+  }
+
+  /**
+   * A matter and the agencies on it, or 404 for anyone it is hidden from (agencies not on it,
+   * prosecutors on an unflagged matter). Other capabilities (attachments) use it too.
+   */
+  async readableMatter(
+    actor: Actor,
+    matterId: string,
+    em: EntityManager = this.em,
+  ): Promise<{ matter: Matter; parties: MatterAgency[] }> {
+    const matter = await em.findOne(Matter, { id: matterId }, { populate: ['item'] });
+    if (!matter) throw new NotFound('matter');
+    const parties = await em.find(MatterAgency, { matter: matterId }, { orderBy: { since: 'asc' } });
+    this.policy.authorize(
+      actor,
+      'matter.read',
+      this.resource(
+        matter,
+        parties.map((p) => p.agency.id),
+      ),
+      'matter',
+    );
+    return { matter, parties };
   }
 
   // -------------------------------------------------------------------------------------------
