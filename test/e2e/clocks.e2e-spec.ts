@@ -127,6 +127,22 @@ describe('the clocks of a township jurisdiction transfer', () => {
 
 describe('a clock on hold', () => {
   it('pauses while the referral waits for materials: no step fires, and it runs again on resume', async () => {
+    // Its own server with a gentler scale (the warning ~12 s in), so a busy machine cannot reach the
+    // warning before the hold begins.
+    const slow = await bootApp({ env: { CLOCK_TIME_SCALE: '40000' } });
+    const shared = app;
+    app = slow;
+    try {
+      await holdAndResume(40000);
+    } finally {
+      app = shared;
+      await slow.close();
+    }
+  });
+});
+
+async function holdAndResume(scale: number): Promise<void> {
+  {
     const police = await clockEvents('gaj.liaison');
     const officer = (await app.http.login('zfj.officer')).accessToken;
     const base = await transfer(officer);
@@ -149,7 +165,7 @@ describe('a clock on hold', () => {
     const clock = held.body.clocks[0];
     expect(clock?.state).toBe('paused');
     // Wait past when the warning would have fired (scaled), then a little more.
-    const warnAfterMs = (Date.parse(clock?.warnAt ?? '') - Date.parse(clock?.startedAt ?? '')) / 100000;
+    const warnAfterMs = (Date.parse(clock?.warnAt ?? '') - Date.parse(clock?.startedAt ?? '')) / scale;
     await new Promise((r) => setTimeout(r, warnAfterMs + 1_500));
     expect(police.filter((e) => e.clockId === clock?.id)).toEqual([]);
 
@@ -160,8 +176,8 @@ describe('a clock on hold', () => {
     );
     await until('the resumed clock warns once', () => police.some((e) => e.clockId === clock?.id && e.step === 'warn'));
     expect(police.filter((e) => e.clockId === clock?.id && e.step === 'warn')).toHaveLength(1);
-  });
-});
+  }
+}
 
 describe('extensions', () => {
   it('are asked for by the receiver before expiry and granted by the sender: the deadline moves and the request is on the timeline', async () => {

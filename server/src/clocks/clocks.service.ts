@@ -73,7 +73,12 @@ export class ClocksService implements OnModuleInit {
   async onTransition(em: EntityManager, referral: Referral, from: ReferralState, to: ReferralState): Promise<void> {
     const now = new Date();
     const specs = REFERRAL_CLOCKS[referral.kind];
-    const live = await em.find(ReferralClock, { referral: referral.id, state: { $in: [...LIVE] } });
+    // Locked: a clock step running at this moment either finishes first or sees the new generation.
+    const live = await em.find(
+      ReferralClock,
+      { referral: referral.id, state: { $in: [...LIVE] } },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
     for (const clock of live) {
       const spec = specs.find((s) => s.code === clock.code);
       if (spec?.stopsOn.includes(to)) {
@@ -357,56 +362,68 @@ export class ClocksService implements OnModuleInit {
   }
 
   /** One step of a clock, unless the clock moved (another generation) or ended meanwhile. */
-  private async step(clockId: string, generation: number, step: ClockStep): Promise<{ applied: boolean }> {
-    let event: Record<string, unknown> | undefined;
+  /**
+   * One step of a clock, unless the clock moved (another generation) or ended meanwhile. Steps
+   * that should have come first and have not (a busy queue can run a later job first) are taken
+   * now, in order: a clock never goes overdue without having warned.
+   */
+  private async step(clockId: string, generation: number, step: ClockStep): Promise<{ applied: number }> {
+    let applied = 0;
     await this.em.fork().transactional(async (em) => {
       const clock = await em.findOne(ReferralClock, { id: clockId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!clock || clock.generation !== generation) return;
-      if (clock.state !== ClockState.Running && clock.state !== ClockState.Overdue) return;
-      const now = new Date();
-      if (step === ClockStep.Warn) {
-        if (clock.warnedAt || clock.state !== ClockState.Running) return;
-        clock.warnedAt = now;
-      } else if (step === ClockStep.Overdue) {
-        if (clock.state !== ClockState.Running) return;
-        clock.state = ClockState.Overdue;
-        clock.overdueAt = now;
-      } else {
-        if (clock.state !== ClockState.Overdue) return;
-        clock.state = ClockState.Escalated;
-        clock.escalatedAt = now;
-      }
+      const due = STEPS.slice(0, STEPS.indexOf(step) + 1).filter((s) => pending(clock, s));
+      if (due.length === 0) return;
       const referral = await em.findOneOrFail(Referral, { id: clock.referral.id }, { populate: ['matter'] });
-      em.create(TimelineEntry, {
-        matter: referral.matter,
-        referral,
-        actor: null,
-        agency: null,
-        action: `clock.${step}`,
-        fromState: null,
-        toState: null,
-        detail: { clock: clock.code, deadline: clock.deadline.toISOString(), provisional: clock.provisional },
-      });
-      const guidance =
-        step === ClockStep.Escalate ? await em.findOne(Agency, { kind: AgencyKind.GuidanceOffice }) : null;
-      event = {
-        clockId: clock.id,
-        code: clock.code,
-        step,
-        state: clock.state,
-        deadline: clock.deadline.toISOString(),
-        provisional: clock.provisional,
-        referralId: referral.id,
-        matterId: referral.matter.id,
-        matterNumber: referral.matter.unwrap().number,
-        receivingAgencyId: referral.toAgency.id,
-        sendingAgencyId: referral.fromAgency.id,
-        escalateToAgencyIds: guidance ? [guidance.id] : [],
-      };
-      OutboxRelay.record(em, 'clock.changed', event);
+      const guidance = await em.findOne(Agency, { kind: AgencyKind.GuidanceOffice });
+      for (const s of due) {
+        const now = new Date();
+        if (s === ClockStep.Warn) {
+          clock.warnedAt = now;
+        } else if (s === ClockStep.Overdue) {
+          clock.state = ClockState.Overdue;
+          clock.overdueAt = now;
+        } else {
+          clock.state = ClockState.Escalated;
+          clock.escalatedAt = now;
+        }
+        em.create(TimelineEntry, {
+          matter: referral.matter,
+          referral,
+          actor: null,
+          agency: null,
+          action: `clock.${s}`,
+          fromState: null,
+          toState: null,
+          detail: { clock: clock.code, deadline: clock.deadline.toISOString(), provisional: clock.provisional },
+        });
+        OutboxRelay.record(em, 'clock.changed', {
+          clockId: clock.id,
+          code: clock.code,
+          step: s,
+          state: clock.state,
+          deadline: clock.deadline.toISOString(),
+          provisional: clock.provisional,
+          referralId: referral.id,
+          matterId: referral.matter.id,
+          matterNumber: referral.matter.unwrap().number,
+          receivingAgencyId: referral.toAgency.id,
+          sendingAgencyId: referral.fromAgency.id,
+          escalateToAgencyIds: s === ClockStep.Escalate && guidance ? [guidance.id] : [],
+        });
+        applied++;
+      }
     });
-    return { applied: event !== undefined };
+    return { applied };
   }
+}
+
+/** Whether a step has yet to happen to a clock that is still live. */
+function pending(clock: ReferralClock, step: ClockStep): boolean {
+  if (clock.state !== ClockState.Running && clock.state !== ClockState.Overdue) return false;
+  if (step === ClockStep.Warn) return !clock.warnedAt;
+  if (step === ClockStep.Overdue) return clock.state === ClockState.Running;
+  return true; // escalate: running or overdue, and not yet escalated (that state is not live)
 }
 
 function conflict(field: string, message: string): Conflict {
