@@ -9,21 +9,11 @@ import {
   endOfChinaDay,
   validateArrangement,
 } from './calendar.js';
+import { FIXTURE_2027 } from './calendar.fixtures.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures. Expected values below come from the official notices (国办发明电〔2024〕12号 for 2025,
 // the November 2025 notice for 2026) and a paper calendar, never from the code under test.
-
-/** A made-up 2027 arrangement (the real notice is not out yet): 元旦 Jan 1–3, 春节 Feb 5–12, 调休 Sat Feb 20. */
-const FIXTURE_2027: YearArrangement = {
-  year: 2027,
-  holidays: [
-    { name: '元旦', from: '2027-01-01', to: '2027-01-03' },
-    { name: '春节', from: '2027-02-05', to: '2027-02-12' },
-  ],
-  workdays: ['2027-02-20'],
-  source: '测试用虚构安排',
-};
 
 /** A made-up 2026 arrangement, unlike the real one on purpose: 春节 Mon Feb 16 – Fri Feb 20, 调休 Sun Feb 22. */
 const FAKE_2026: YearArrangement = {

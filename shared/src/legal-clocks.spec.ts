@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { WorkCalendar, type YearArrangement } from './calendar.js';
+import { WorkCalendar } from './calendar.js';
+import { FIXTURE_2027 } from './calendar.fixtures.js';
 import {
   CLOCK_CODES,
   type ClockCode,
@@ -13,17 +14,6 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Fixtures. Start instants are written in China Standard Time (+08:00); expected instants are the
 // end of a China day, i.e. `<day>T15:59:59.999Z`, worked out by hand from the 2025/2026 notices.
-
-/** A made-up 2027 arrangement (the real notice is not out yet): 元旦 Jan 1–3, 春节 Feb 5–12, 调休 Sat Feb 20. */
-const FIXTURE_2027: YearArrangement = {
-  year: 2027,
-  holidays: [
-    { name: '元旦', from: '2027-01-01', to: '2027-01-03' },
-    { name: '春节', from: '2027-02-05', to: '2027-02-12' },
-  ],
-  workdays: ['2027-02-20'],
-  source: '测试用虚构安排',
-};
 
 const calendar = new WorkCalendar();
 const with2027 = new WorkCalendar([FIXTURE_2027]);

@@ -1,15 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
+import { uuidPrimaryKey } from '../database/columns.js';
 import { AGENCY_KINDS } from '@xietong/shared';
 
 export const AgencySchema = defineEntity({
   name: 'Agency',
   tableName: 'agency',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidPrimaryKey(),
     /** Stable short code used by seeds, imports and the catalogue (e.g. `ZFJ`, `XZ-LZ`). */
     code: p.string().length(32).unique(),
     kind: p.enum(AGENCY_KINDS).nativeEnumName('agency_kind'),

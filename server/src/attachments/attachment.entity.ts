@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
+import { uuidPrimaryKey } from '../database/columns.js';
 import { Agency } from '../agencies/agency.entity.js';
 import { Matter, Referral } from '../referrals/referral.entity.js';
 import { User } from '../users/user.entity.js';
@@ -9,10 +9,7 @@ export const AttachmentSchema = defineEntity({
   name: 'Attachment',
   tableName: 'attachment',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidPrimaryKey(),
     matter: () => p.manyToOne(Matter).ref().index(),
     referral: () => p.manyToOne(Referral).ref().nullable(),
     fileName: p.string().length(256),

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
+import { uuidPrimaryKey } from '../database/columns.js';
 import { User } from '../users/user.entity.js';
 
 /**
@@ -10,10 +10,7 @@ export const AuthSessionSchema = defineEntity({
   name: 'AuthSession',
   tableName: 'auth_session',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidPrimaryKey(),
     user: () => p.manyToOne(User).ref().index(),
     createdAt: p.datetime().onCreate(() => new Date()),
     expiresAt: p.datetime(),
@@ -31,10 +28,7 @@ export const RefreshTokenSchema = defineEntity({
   name: 'RefreshToken',
   tableName: 'refresh_token',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidPrimaryKey(),
     session: () => p.manyToOne(AuthSession).ref().index(),
     tokenHash: p.string().length(64).unique(),
     createdAt: p.datetime().onCreate(() => new Date()),

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
+import { uuidPrimaryKey } from '../database/columns.js';
 import { BOUNDARY_CHANGE_REASONS, ITEM_CATEGORIES } from '@xietong/shared';
 import { Agency } from '../agencies/agency.entity.js';
 import { User } from '../users/user.entity.js';
@@ -9,10 +9,7 @@ export const EnforcementItemSchema = defineEntity({
   name: 'EnforcementItem',
   tableName: 'enforcement_item',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidPrimaryKey(),
     code: p.string().length(64).unique(),
     nameZh: p.string().length(256),
     category: p.enum(ITEM_CATEGORIES).nativeEnumName('item_category'),
@@ -44,10 +41,7 @@ export const BoundaryVersionSchema = defineEntity({
     { name: 'boundary_version_period_check', expression: 'effective_to is null or effective_to > effective_from' },
   ],
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidPrimaryKey(),
     item: () => p.manyToOne(EnforcementItem).ref().index(),
     version: p.integer(),
     effectiveFrom: p.string().columnType('date'),

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
+import { uuidPrimaryKey } from '../database/columns.js';
 import { CLOCK_CODES, CLOCK_STATES } from '@xietong/shared';
 import { Referral } from '../referrals/referral.entity.js';
 import { User } from '../users/user.entity.js';
@@ -12,10 +12,7 @@ export const ReferralClockSchema = defineEntity({
   name: 'ReferralClock',
   tableName: 'referral_clock',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidPrimaryKey(),
     referral: () => p.manyToOne(Referral).ref().index(),
     code: p.enum(CLOCK_CODES).nativeEnumName('clock_code'),
     state: p.enum(CLOCK_STATES).nativeEnumName('clock_state').index(),

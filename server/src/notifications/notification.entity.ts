@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
+import { uuidPrimaryKey } from '../database/columns.js';
 import { Agency } from '../agencies/agency.entity.js';
 import { User } from '../users/user.entity.js';
 
@@ -9,10 +9,7 @@ export const NotificationSchema = defineEntity({
   tableName: 'notification',
   uniques: [{ properties: ['user', 'eventKey'] }],
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidPrimaryKey(),
     user: () => p.manyToOne(User).ref().index(),
     eventKey: p.string().length(64),
     kind: p.string().length(48),
@@ -30,10 +27,7 @@ export const WebhookSubscriptionSchema = defineEntity({
   name: 'WebhookSubscription',
   tableName: 'webhook_subscription',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidPrimaryKey(),
     agency: () => p.manyToOne(Agency).ref().index(),
     url: p.string().length(512),
     secret: p.string().length(128).hidden(),
@@ -52,10 +46,7 @@ export const WebhookDeliverySchema = defineEntity({
   tableName: 'webhook_delivery',
   uniques: [{ properties: ['subscription', 'eventKey'] }],
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidPrimaryKey(),
     subscription: () => p.manyToOne(WebhookSubscription).ref().index(),
     eventKey: p.string().length(64),
     event: p.string().length(48),

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
+import { uuidPrimaryKey } from '../database/columns.js';
 import { REFERRAL_KINDS } from '@xietong/shared';
 import { Agency } from '../agencies/agency.entity.js';
 import { BoundaryVersionRecord, EnforcementItem } from '../catalogue/catalogue.entity.js';
@@ -10,10 +10,7 @@ export const MatterSchema = defineEntity({
   name: 'Matter',
   tableName: 'matter',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidPrimaryKey(),
     /** human reference, e.g. 协-2026-000042 */
     number: p.string().length(32).unique(),
     item: () => p.manyToOne(EnforcementItem).ref().index(),
@@ -44,10 +41,7 @@ export const MatterAgencySchema = defineEntity({
   tableName: 'matter_agency',
   uniques: [{ properties: ['matter', 'agency'] }],
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidPrimaryKey(),
     matter: () => p.manyToOne(Matter).ref().index(),
     agency: () => p.manyToOne(Agency).ref().index(),
     role: p.enum(['origin', 'receiver', 'informed'] as const),
@@ -62,10 +56,7 @@ export const ReferralSchema = defineEntity({
   name: 'Referral',
   tableName: 'referral',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidPrimaryKey(),
     matter: () => p.manyToOne(Matter).ref().index(),
     kind: p.enum(REFERRAL_KINDS).nativeEnumName('referral_kind'),
     fromAgency: () => p.manyToOne(Agency).ref().index(),
@@ -93,10 +84,7 @@ export const TimelineEntrySchema = defineEntity({
   name: 'TimelineEntry',
   tableName: 'timeline_entry',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidPrimaryKey(),
     matter: () => p.manyToOne(Matter).ref().index(),
     referral: () => p.manyToOne(Referral).ref().nullable().index(),
     actor: () => p.manyToOne(User).ref().nullable(),
@@ -116,10 +104,7 @@ export const ResponsibilityDisputeSchema = defineEntity({
   name: 'ResponsibilityDispute',
   tableName: 'responsibility_dispute',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidPrimaryKey(),
     matter: () => p.manyToOne(Matter).ref().index(),
     agencyA: () => p.manyToOne(Agency).ref(),
     agencyB: () => p.manyToOne(Agency).ref(),

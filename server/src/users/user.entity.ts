@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
+import { uuidPrimaryKey } from '../database/columns.js';
 import type { Role } from '@xietong/shared';
 import { Agency } from '../agencies/agency.entity.js';
 
@@ -7,10 +7,7 @@ export const UserSchema = defineEntity({
   name: 'User',
   tableName: 'app_user',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidPrimaryKey(),
     username: p.string().length(64).unique(),
     displayName: p.string().length(64),
     passwordHash: p.string().length(256).hidden().lazy(),
