@@ -35,6 +35,8 @@ import { ClockSetting, HolidayArrangement, ReferralClock } from './clock.entity.
 
 const LIVE: readonly ClockState[] = [ClockState.Running, ClockState.Paused, ClockState.Overdue];
 const STEPS: readonly ClockStep[] = [ClockStep.Warn, ClockStep.Overdue, ClockStep.Escalate];
+const clockJobId = (clockId: string, generation: number, step: ClockStep): string =>
+  `clock-${clockId}-g${generation}-${step}`;
 
 /**
  * The legal clocks of referrals. A referral's state change starts, stops, pauses or resumes
@@ -141,13 +143,12 @@ export class ClocksService implements OnModuleInit {
       const calendar = await this.calendar(em);
       this.cachedCalendar = undefined; // other readers rebuild after commit
       const provisional = await em.find(ReferralClock, { provisional: true, state: { $in: [...LIVE] } });
+      const county = await this.countyAmounts(em);
       for (const clock of provisional) {
-        const fresh = scheduleClock(
-          LEGAL_CLOCKS[clock.code],
-          clock.startedAt,
-          calendar,
-          (await this.countyAmounts(em)).get(clock.code),
-        );
+        const rule = LEGAL_CLOCKS[clock.code];
+        let fresh = scheduleClock(rule, clock.startedAt, calendar, county.get(clock.code));
+        // Extensions already granted stay granted under the official calendar.
+        if (clock.extendedBy > 0) fresh = extendClock(rule, fresh, calendar, { extraAmount: clock.extendedBy });
         this.apply(clock, fresh);
         clock.generation++;
         this.requestSchedule(em, clock);
@@ -349,13 +350,18 @@ export class ClocksService implements OnModuleInit {
     const scale = this.config.clockTimeScale;
     const now = Date.now();
     const queue = this.queues.queue('clocks');
+    // A moved clock replaces its jobs: the previous generation's steps leave the queue. One that
+    // is running already, or left over from an older move, finds the generation changed and does nothing.
+    if (generation > 0) {
+      await Promise.all(STEPS.map((s) => queue.remove(clockJobId(clockId, generation - 1, s)).catch(() => 0)));
+    }
     await queue.addBulk(
       STEPS.map((step) => {
         const at = startedAt + (Date.parse(steps[step]) - startedAt) / scale;
         return {
           name: 'clock.step' as const,
           data: { clockId, generation, step },
-          opts: { jobId: `clock-${clockId}-g${generation}-${step}`, delay: Math.max(0, at - now) },
+          opts: { jobId: clockJobId(clockId, generation, step), delay: Math.max(0, at - now) },
         };
       }),
     );
