@@ -76,7 +76,7 @@ export class AppIoAdapter extends IoAdapter {
         nsp.local.emit(SocketEvent.SessionResync, { reason: 'stream_trimmed' });
       });
       return adapter;
-    } as unknown as NonNullable<Partial<ServerOptions>['adapter']>;
+    };
   }
 
   private async isGone(redis: Redis, stream: string, offset: string): Promise<boolean> {

@@ -30,7 +30,9 @@ const NAMESPACE = '/';
 
 type StreamMessage = Extract<
   ClusterMessage,
-  { type: MessageType.BROADCAST | MessageType.SOCKETS_JOIN | MessageType.SOCKETS_LEAVE | MessageType.DISCONNECT_SOCKETS }
+  {
+    type: MessageType.BROADCAST | MessageType.SOCKETS_JOIN | MessageType.SOCKETS_LEAVE | MessageType.DISCONNECT_SOCKETS;
+  }
 >;
 
 /**
