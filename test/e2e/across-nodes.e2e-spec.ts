@@ -12,6 +12,7 @@ import {
 } from '../support/app.js';
 import { referToLongzhou } from '../support/fixtures.js';
 import { TEST_REDIS_URL } from '../support/env.js';
+import { privateRedis } from '../support/redis.js';
 
 const closers: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -123,5 +124,26 @@ describe('an API-only node with a separate worker process', () => {
         throw new Error(`${String(e)}\nworker output:\n${worker.output()}`);
       });
     expect(arrived).toMatchObject({ state: 'delivered', toAgencyId: referral.to.id, eventId: expect.any(Number) });
+  });
+});
+
+describe('two API nodes through a Redis restart', () => {
+  it('keep sharing rooms once Redis is back: the stream readers resume by themselves', async () => {
+    let redis = await privateRedis();
+    closers.push(() => redis.stop());
+    const a = await bootApp({ env: { REDIS_URL: redis.url } });
+    closers.push(() => a.close());
+    const b = await bootNode(a, { PROCESS_ROLE: 'api' });
+    closers.push(() => b.close());
+    const bureau = (await a.http.login('zfj.officer')).accessToken;
+    const township = record(await socketOn(b, (await b.http.login('lz.staff')).accessToken));
+    const delivered = (id: string) =>
+      township.received<ReferralChangedEvent>(SocketEvent.ReferralDelivered, (e) => e.referralId === id, 45_000);
+
+    await delivered((await referToLongzhou(a.http, bureau)).id);
+    await redis.stop();
+    redis = await privateRedis([], redis.port);
+    const after = await referToLongzhou(a.http, bureau);
+    expect(await delivered(after.id)).toMatchObject({ referralId: after.id, state: 'delivered' });
   });
 });
