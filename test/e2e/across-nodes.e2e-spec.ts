@@ -36,11 +36,40 @@ describe('two API nodes on one Redis', () => {
   const streamMaxLen = 200;
   let a: TestApp;
   let b: TestApp;
+  /** What a worker process uses: the test plays a worker of this deployment. */
+  let emitter: RealtimeStreamEmitter;
   beforeAll(async () => {
     a = await bootApp({ env: { SOCKET_STREAM_MAX_LEN: String(streamMaxLen) } });
     closers.push(() => a.close());
     b = await bootNode(a, { PROCESS_ROLE: 'api' });
     closers.push(() => b.close());
+    emitter = new RealtimeStreamEmitter(
+      realtimeRedis(TEST_REDIS_URL),
+      realtimeStreamNames(a.queuePrefix),
+      streamMaxLen,
+    );
+    closers.push(() => emitter.close());
+  });
+
+  it('a worker’s join and leave reach a user’s sockets on every node at once', async () => {
+    const user = await a.http.login('hz.staff');
+    const me = (await a.http.get<Me>('/api/me', user.accessToken)).body;
+    const sockets = [record(await socketOn(a, user.accessToken)), record(await socketOn(b, user.accessToken))];
+    const channel = rooms.channel('00000000-0000-4000-8000-00000000c001');
+    const said = (code: string) => ({ codes: [code] });
+
+    await emitter.socketsJoin([rooms.user(me.id)], [channel]);
+    await emitter.broadcast([channel], SocketEvent.CatalogueChanged, said('while-member'));
+    await emitter.socketsLeave([rooms.user(me.id)], [channel]);
+    await emitter.broadcast([channel], SocketEvent.CatalogueChanged, said('after-leaving'));
+    await emitter.broadcast([rooms.user(me.id)], SocketEvent.CatalogueChanged, said('to-the-user'));
+
+    for (const socket of sockets) {
+      // The stream is applied in order: once the last event is in, the one after leaving would be too.
+      await socket.received(SocketEvent.CatalogueChanged, (p: { codes: string[] }) => p.codes[0] === 'to-the-user');
+      const heard = socket.events.filter((e) => e.event === SocketEvent.CatalogueChanged).map((e) => e.payload);
+      expect(heard).toEqual([said('while-member'), said('to-the-user')]);
+    }
   });
 
   it('a referral created through node A reaches the receiving agency on node B, and the sender on A', async () => {
@@ -82,12 +111,6 @@ describe('two API nodes on one Redis', () => {
     const user = await b.http.login('hs.staff');
     const me = (await b.http.get<Me>('/api/me', user.accessToken)).body;
     const socket = record(await socketOn(b, user.accessToken));
-    const emitter = new RealtimeStreamEmitter(
-      realtimeRedis(TEST_REDIS_URL),
-      realtimeStreamNames(a.queuePrefix),
-      streamMaxLen,
-    );
-    closers.push(() => emitter.close());
 
     // B reads the stream and is up to date: an event to this user arrives, with no resync.
     const hello = { codes: ['warm-up'] };
