@@ -170,3 +170,18 @@ describe('two API nodes through a Redis restart', () => {
     expect(await delivered(after.id)).toMatchObject({ referralId: after.id, state: 'delivered' });
   });
 });
+
+describe('without Redis', () => {
+  it('one node delivers through its in-memory adapter (queues on PostgreSQL)', async () => {
+    const solo = await bootApp({ redis: false });
+    closers.push(() => solo.close());
+    const township = record(await socketOn(solo, (await solo.http.login('lz.staff')).accessToken));
+    const referral = await referToLongzhou(solo.http, (await solo.http.login('zfj.officer')).accessToken);
+    const arrived = await township.received<ReferralChangedEvent>(
+      SocketEvent.ReferralDelivered,
+      (e) => e.referralId === referral.id,
+      30_000,
+    );
+    expect(arrived).toMatchObject({ referralId: referral.id, state: 'delivered' });
+  });
+});
