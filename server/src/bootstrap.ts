@@ -120,7 +120,12 @@ function configureHttp(app: NestExpressApplication, config: AppConfig): void {
   app.enableCors({ origin: config.corsOrigins, credentials: true });
   app.setGlobalPrefix('api', { exclude: ['metrics', 'admin/queues', 'admin/queues/{*path}'] });
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.useWebSocketAdapter(new AppIoAdapter(app, config.corsOrigins));
+  // With Redis, sockets of every node share rooms through the Redis Streams adapter (REDIS_URL's
+  // maxmemory-policy was checked at boot: an evicting Redis would drop the stream too).
+  const crossNode = config.redisUrl
+    ? { url: config.redisUrl, prefix: config.queuePrefix, maxLen: config.socketStreamMaxLen }
+    : undefined;
+  app.useWebSocketAdapter(new AppIoAdapter(app, config.corsOrigins, crossNode));
   for (const handler of webApp(config.clientDist)) app.use(handler);
 
   const doc = new DocumentBuilder()

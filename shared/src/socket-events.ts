@@ -10,6 +10,12 @@ export const SocketEvent = {
   Welcome: 'session.welcome',
   /** Server → client, when the session behind the socket was revoked. */
   SessionRevoked: 'session.revoked',
+  /**
+   * Server → the sockets of one node: that node fell so far behind the cross-node stream that
+   * events may have been trimmed before it read them. Reload from the REST API (the database
+   * is the source of truth); live events keep coming on the same socket.
+   */
+  SessionResync: 'session.resync',
   /** Server → everyone: items' boundaries changed (amendment, import). */
   CatalogueChanged: 'catalogue.changed',
   /** Server → the importing user: how far a catalogue import has got. */
@@ -34,6 +40,7 @@ export type SocketAck<T> =
 export interface ServerToClientEvents {
   [SocketEvent.Welcome]: (payload: { user: Me; serverTime: string }) => void;
   [SocketEvent.SessionRevoked]: (payload: { reason: string }) => void;
+  [SocketEvent.SessionResync]: (payload: SessionResyncEvent) => void;
   [SocketEvent.CatalogueChanged]: (payload: { codes: string[] }) => void;
   [SocketEvent.CatalogueImportProgress]: (payload: CatalogueImportProgress) => void;
   [SocketEvent.ReferralChanged]: (payload: ReferralChangedEvent) => void;
@@ -41,6 +48,16 @@ export interface ServerToClientEvents {
   [SocketEvent.DisputeOpened]: (payload: DisputeOpenedEvent) => void;
   [SocketEvent.ClockChanged]: (payload: ClockChangedEvent) => void;
 }
+
+/** Why a client must reload its state from the database. */
+export interface SessionResyncEvent {
+  /** `stream_trimmed`: the node missed cross-node events (Redis trimmed them before it read them). */
+  reason: 'stream_trimmed';
+}
+
+/** A server→client event name, and the one payload it carries. */
+export type ServerEventName = keyof ServerToClientEvents;
+export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
 export interface CatalogueImportProgress {
   importId: string;

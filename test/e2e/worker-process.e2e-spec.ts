@@ -1,14 +1,11 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { QueueBackend } from '@xietong/server/queue/queue-backend';
 import { QueueService } from '@xietong/server/queue/queue.service';
 import { JOB_NAMES, type QueueName } from '@xietong/server/queue/job-catalogue';
-import { bootApp, REPO_ROOT, type TestApp } from '../support/app.js';
+import { bootApp, spawnWorker, type TestApp } from '../support/app.js';
 import { query, uniquePrefix } from '../support/database.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 
-const WORKER = resolve(REPO_ROOT, 'server', 'dist', 'worker.js');
 const closers: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const close of closers.reverse()) await close();
@@ -42,15 +39,8 @@ describe('API nodes and worker processes', () => {
     await new Promise((r) => setTimeout(r, 800));
     expect(await queue.getJobState(job.id ?? '')).toBe('waiting'); // nobody on the API node works it
 
-    const worker = spawn(process.execPath, [WORKER], { env: api.env, stdio: 'ignore' });
-    closers.push(
-      () =>
-        new Promise<void>((ok) => {
-          if (worker.exitCode !== null || worker.signalCode !== null) return ok();
-          worker.once('exit', () => ok());
-          worker.kill('SIGTERM');
-        }),
-    );
+    const worker = spawnWorker(api);
+    closers.push(() => worker.close());
     let state = '';
     for (let i = 0; i < 100 && state !== 'completed'; i++) {
       await new Promise((r) => setTimeout(r, 200));

@@ -10,6 +10,7 @@ import { TEST_REDIS_URL } from './env.js';
 export const DEMO_PASSWORD = 'Xietong@2026';
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 const MAIN = resolve(REPO_ROOT, 'server', 'dist', 'main.js');
+const WORKER = resolve(REPO_ROOT, 'server', 'dist', 'worker.js');
 
 export interface TestApp {
   url: string;
@@ -20,6 +21,8 @@ export interface TestApp {
   http: Http;
   /** What the process printed so far (for failure messages). */
   output(): string;
+  /** Sends a signal to the process (SIGSTOP/SIGCONT freeze and thaw a node). */
+  signal(signal: NodeJS.Signals): void;
   close(): Promise<void>;
 }
 
@@ -96,8 +99,24 @@ export async function spawnServer(env: NodeJS.ProcessEnv, args: string[] = [], t
     env,
     http: new Http(url),
     output: () => out,
+    signal: (signal) => child.kill(signal),
     close: () => stopProcess(child, exited),
   };
+}
+
+/** Another API node of the same deployment: same database, Redis and queue prefix, its own port. */
+export async function bootNode(of: TestApp, env: Record<string, string> = {}): Promise<TestApp> {
+  return spawnServer({ ...of.env, PORT: String(await freePort()), ...env });
+}
+
+/** A worker-only process (`npm run worker`) of the same deployment; it serves nothing to wait for. */
+export function spawnWorker(of: TestApp): { output(): string; close(): Promise<void> } {
+  const child = spawn(process.execPath, [WORKER], { env: of.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+  return { output: () => out, close: () => stopProcess(child, exited) };
 }
 
 async function stopProcess(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
@@ -232,4 +251,44 @@ export function nextEvent<T>(socket: ClientSocket, event: string, timeoutMs = 5_
       resolve(payload);
     });
   });
+}
+
+export interface SocketRecording {
+  socket: ClientSocket;
+  /** every event received so far, in order */
+  events: { event: string; payload: unknown }[];
+  /** the first `event` (matching `pred`) received, now or later; rejects after `timeoutMs` */
+  received<T>(event: string, pred?: (payload: T) => boolean, timeoutMs?: number): Promise<T>;
+}
+
+/** Records everything a socket receives, so a test can wait for an event that may already have come. */
+export function record(socket: ClientSocket): SocketRecording {
+  const events: { event: string; payload: unknown }[] = [];
+  const waiters = new Set<() => void>();
+  socket.onAny((event: string, payload: unknown) => {
+    events.push({ event, payload });
+    waiters.forEach((w) => w());
+  });
+  return {
+    socket,
+    events,
+    received<T>(event: string, pred: (payload: T) => boolean = () => true, timeoutMs = 15_000): Promise<T> {
+      const find = () => events.find((e) => e.event === event && pred(e.payload as T))?.payload as T | undefined;
+      return new Promise<T>((resolve, reject) => {
+        const check = (): void => {
+          const hit = find();
+          if (hit === undefined) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(hit);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no ${event} within ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => e.event))}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
 }

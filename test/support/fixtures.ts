@@ -1,4 +1,4 @@
-import type { ItemPage } from '@xietong/shared';
+import type { ItemPage, MatterView, ReferralView } from '@xietong/shared';
 import type { Http } from './app.js';
 
 /** The code of a seeded item whose current boundary delegates it to `township` and is penalised by the bureau. */
@@ -21,4 +21,29 @@ export async function until(what: string, check: () => boolean | Promise<boolean
     if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Opens a matter in 龙洲街道 and refers it there, as the catalogue routes it; returns the referral. */
+export async function referToLongzhou(http: Http, token: string): Promise<ReferralView> {
+  const matter = await http.post<MatterView>(
+    '/api/matters',
+    {
+      itemCode: await delegatedItemCode(http, token),
+      township: 'XZ-LZ',
+      place: '龙洲街道东华路菜市场北门',
+      party: { kind: 'company', name: '龙游县某某餐饮有限公司', idNumber: '91330825MA2ABCDE1X' },
+      procedure: 'simple',
+      flags: {},
+      summary: '店外占道经营，油烟直排。',
+    },
+    token,
+  );
+  if (matter.status !== 201) throw new Error(`matter: ${matter.status} ${JSON.stringify(matter.body)}`);
+  const referral = await http.post<ReferralView>(
+    '/api/referrals',
+    { matterId: matter.body.id, kind: 'jurisdiction_transfer', note: '已赋权龙洲街道，请签收' },
+    token,
+  );
+  if (referral.status !== 201) throw new Error(`referral: ${referral.status} ${JSON.stringify(referral.body)}`);
+  return referral.body;
 }

@@ -45,6 +45,7 @@ export const EnvSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
   WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
+  SOCKET_STREAM_MAX_LEN: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
   CLOCK_TIME_SCALE: z.coerce.number().min(1).max(10_000_000).default(1),
 });
 export type Env = z.output<typeof EnvSchema>;

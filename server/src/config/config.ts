@@ -35,6 +35,8 @@ export interface AppConfig {
   attachments: { dir: string; maxBytes: number };
   webhooks: { attempts: number; retryBaseMs: number };
   databasePoolMax: number;
+  /** entries the cross-node Socket.IO stream keeps in Redis before trimming */
+  socketStreamMaxLen: number;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +104,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     faultKillAfterCommit: e.FAULT_KILL_AFTER_COMMIT,
     clockTimeScale: e.CLOCK_TIME_SCALE,
     databasePoolMax: e.DATABASE_POOL_MAX,
+    socketStreamMaxLen: e.SOCKET_STREAM_MAX_LEN,
     webhooks: { attempts: e.WEBHOOK_ATTEMPTS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS },
     attachments: {
       dir: resolve(e.ATTACHMENTS_DIR ?? resolve(dirname(embeddedDir), 'attachments')),

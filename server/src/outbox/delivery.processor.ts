@@ -10,9 +10,10 @@ import { QueueService } from '../queue/queue.service.js';
 import { RealtimeBus } from '../realtime/realtime.bus.js';
 
 /**
- * Delivers committed news to the agencies concerned, as socket events to their rooms (through
- * the adapter, so every node's sockets get them). Each event carries its outbox id: a retried
- * job may emit twice, and clients drop an id they have seen.
+ * Delivers committed news to the agencies concerned, as socket events to their rooms through
+ * the RealtimeBus, so every node's sockets get them whether this runs in an API node or in a
+ * worker process. Each event carries its outbox id: a retried job may emit twice, and clients
+ * drop an id they have seen.
  */
 @Injectable()
 export class DeliveryProcessor implements OnModuleInit {
@@ -33,7 +34,7 @@ export class DeliveryProcessor implements OnModuleInit {
         await handler(job.payload);
         return { handled: true };
       }
-      const result = this.deliver(job.outboxId, job.topic, job.payload);
+      const result = await this.deliver(job.outboxId, job.topic, job.payload);
       for (const listener of this.listeners) await listener(job.outboxId, job.topic, job.payload);
       return result;
     });
@@ -49,30 +50,25 @@ export class DeliveryProcessor implements OnModuleInit {
     this.topics.set(topic, handler);
   }
 
-  deliver(outboxId: number, topic: string, payload: Record<string, unknown>): { delivered: boolean } {
-    const io = this.realtime.io;
-    if (!io) {
-      // A worker-only process has no socket server; with the cross-node emitter this goes away.
-      this.logger.warn({ outboxId, topic }, 'no socket server in this process: event not pushed');
-      return { delivered: false };
-    }
+  /** Pushes one committed outbox row to its rooms on every node (from an API or a worker process alike). */
+  async deliver(outboxId: number, topic: string, payload: Record<string, unknown>): Promise<{ delivered: boolean }> {
     if (topic === 'referral.changed') {
       const event = { ...(payload as unknown as Omit<ReferralChangedEvent, 'eventId'>), eventId: outboxId };
       const parties = [event.fromAgencyId, event.toAgencyId, ...event.informAgencyIds];
-      io.to(parties.map(rooms.agency)).emit(SocketEvent.ReferralChanged, event);
-      if (event.state === 'delivered') io.to(rooms.agency(event.toAgencyId)).emit(SocketEvent.ReferralDelivered, event);
+      await this.realtime.emit(parties.map(rooms.agency), SocketEvent.ReferralChanged, event);
+      if (event.state === 'delivered')
+        await this.realtime.emit(rooms.agency(event.toAgencyId), SocketEvent.ReferralDelivered, event);
     } else if (topic === 'dispute.opened') {
       const event = { ...(payload as unknown as Omit<DisputeOpenedEvent, 'eventId'>), eventId: outboxId };
-      io.to([event.guidanceOfficeId, event.agencyAId, event.agencyBId].map(rooms.agency)).emit(
-        SocketEvent.DisputeOpened,
-        event,
-      );
+      const to = [event.guidanceOfficeId, event.agencyAId, event.agencyBId].map(rooms.agency);
+      await this.realtime.emit(to, SocketEvent.DisputeOpened, event);
     } else if (topic === 'clock.changed') {
       const event = { ...(payload as unknown as Omit<ClockChangedEvent, 'eventId'>), eventId: outboxId };
-      const to = [event.receivingAgencyId, event.sendingAgencyId, ...event.escalateToAgencyIds];
-      io.to(to.map(rooms.agency)).emit(SocketEvent.ClockChanged, event);
+      const to = [event.receivingAgencyId, event.sendingAgencyId, ...event.escalateToAgencyIds].map(rooms.agency);
+      await this.realtime.emit(to, SocketEvent.ClockChanged, event);
     } else {
       this.logger.warn({ outboxId, topic }, 'unknown outbox topic');
+      return { delivered: false };
     }
     return { delivered: true };
   }

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { rooms, SocketEvent, type Me, type ReferralChangedEvent, type SocketAck } from '@xietong/shared';
+import { realtimeRedis, realtimeStreamNames, RealtimeStreamEmitter } from '@xietong/server/realtime/stream-emitter';
+import {
+  bootApp,
+  bootNode,
+  connectSocket,
+  record,
+  spawnWorker,
+  type ClientSocket,
+  type TestApp,
+} from '../support/app.js';
+import { referToLongzhou } from '../support/fixtures.js';
+import { TEST_REDIS_URL } from '../support/env.js';
+import { privateRedis } from '../support/redis.js';
+
+const closers: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const close of closers.reverse()) await close();
+});
+
+async function socketOn(node: TestApp, accessToken: string): Promise<ClientSocket> {
+  const socket = await connectSocket(node.url, accessToken);
+  closers.push(() => void socket.close());
+  return socket;
+}
+
+async function ping(socket: ClientSocket): Promise<SocketAck<{ serverTime: string }>> {
+  return (await socket.timeout(5_000).emitWithAck(SocketEvent.Ping, {})) as SocketAck<{ serverTime: string }>;
+}
+
+describe('two API nodes on one Redis', () => {
+  // Node A serves and works the queues; node B only serves (PROCESS_ROLE=api), so whatever its
+  // clients get from a delivery job came across from A through Redis. A small stream makes the
+  // fallen-behind case reachable in a test.
+  const streamMaxLen = 200;
+  let a: TestApp;
+  let b: TestApp;
+  /** What a worker process uses: the test plays a worker of this deployment. */
+  let emitter: RealtimeStreamEmitter;
+  beforeAll(async () => {
+    a = await bootApp({ env: { SOCKET_STREAM_MAX_LEN: String(streamMaxLen) } });
+    closers.push(() => a.close());
+    b = await bootNode(a, { PROCESS_ROLE: 'api' });
+    closers.push(() => b.close());
+    emitter = new RealtimeStreamEmitter(
+      realtimeRedis(TEST_REDIS_URL),
+      realtimeStreamNames(a.queuePrefix),
+      streamMaxLen,
+    );
+    closers.push(() => emitter.close());
+  });
+
+  it('a worker’s join and leave reach a user’s sockets on every node at once', async () => {
+    const user = await a.http.login('hz.staff');
+    const me = (await a.http.get<Me>('/api/me', user.accessToken)).body;
+    const sockets = [record(await socketOn(a, user.accessToken)), record(await socketOn(b, user.accessToken))];
+    const channel = rooms.channel('00000000-0000-4000-8000-00000000c001');
+    const said = (code: string) => ({ codes: [code] });
+
+    await emitter.socketsJoin([rooms.user(me.id)], [channel]);
+    await emitter.broadcast([channel], SocketEvent.CatalogueChanged, said('while-member'));
+    await emitter.socketsLeave([rooms.user(me.id)], [channel]);
+    await emitter.broadcast([channel], SocketEvent.CatalogueChanged, said('after-leaving'));
+    await emitter.broadcast([rooms.user(me.id)], SocketEvent.CatalogueChanged, said('to-the-user'));
+
+    for (const socket of sockets) {
+      // The stream is applied in order: once the last event is in, the one after leaving would be too.
+      await socket.received(SocketEvent.CatalogueChanged, (p: { codes: string[] }) => p.codes[0] === 'to-the-user');
+      const heard = socket.events.filter((e) => e.event === SocketEvent.CatalogueChanged).map((e) => e.payload);
+      expect(heard).toEqual([said('while-member'), said('to-the-user')]);
+    }
+  });
+
+  it('a referral created through node A reaches the receiving agency on node B, and the sender on A', async () => {
+    const bureau = (await a.http.login('zfj.officer')).accessToken;
+    const onA = record(await socketOn(a, bureau));
+    const onB = record(await socketOn(b, (await b.http.login('lz.staff')).accessToken));
+    const bystander = record(await socketOn(b, (await b.http.login('gaj.liaison')).accessToken));
+
+    const referral = await referToLongzhou(a.http, bureau);
+    expect(referral.state).toBe('delivered');
+
+    const arrived = await onB.received<ReferralChangedEvent>(
+      SocketEvent.ReferralDelivered,
+      (e) => e.referralId === referral.id,
+    );
+    expect(arrived).toMatchObject({ referralId: referral.id, state: 'delivered', eventId: expect.any(Number) });
+    await onA.received<ReferralChangedEvent>(SocketEvent.ReferralChanged, (e) => e.referralId === referral.id);
+    // Rooms still scope delivery across nodes: the police liaison on B is no party to it.
+    await ping(bystander.socket);
+    expect(bystander.events.filter((e) => e.event.startsWith('referral.'))).toEqual([]);
+    expect(onB.events.some((e) => e.event === SocketEvent.SessionResync)).toBe(false);
+  });
+
+  it('signing out through node A ends that session’s sockets on node B, and only those', async () => {
+    const first = await a.http.login('xk.staff');
+    const second = await b.http.login('xk.staff');
+    const revokedSocket = await socketOn(b, first.accessToken);
+    const revoked = record(revokedSocket);
+    const other = await socketOn(b, second.accessToken);
+    const gone = new Promise<string>((ok) => revokedSocket.once('disconnect', (reason) => ok(reason)));
+
+    expect((await a.http.post('/api/auth/logout', undefined, first.accessToken)).status).toBe(204);
+    expect(await revoked.received(SocketEvent.SessionRevoked)).toEqual({ reason: 'logout' });
+    expect(await gone).toBe('io server disconnect');
+    expect(await ping(other)).toMatchObject({ ok: true });
+  });
+
+  it('a node that fell behind the stream beyond its trim tells its clients to resync from the database', async () => {
+    const user = await b.http.login('hs.staff');
+    const me = (await b.http.get<Me>('/api/me', user.accessToken)).body;
+    const socket = record(await socketOn(b, user.accessToken));
+
+    // B reads the stream and is up to date: an event to this user arrives, with no resync.
+    const hello = { codes: ['warm-up'] };
+    await emitter.broadcast([rooms.user(me.id)], SocketEvent.CatalogueChanged, hello);
+    expect(await socket.received(SocketEvent.CatalogueChanged)).toEqual(hello);
+
+    // Freeze B while the stream moves on by five times what it keeps, then let it go on.
+    b.signal('SIGSTOP');
+    try {
+      for (let i = 0; i < streamMaxLen * 5; i++) {
+        await emitter.broadcast([rooms.user(me.id)], SocketEvent.CatalogueChanged, { codes: [`c${i}`] });
+      }
+    } finally {
+      b.signal('SIGCONT');
+    }
+    expect(await socket.received(SocketEvent.SessionResync)).toEqual({ reason: 'stream_trimmed' });
+    // The socket stays usable: the client reloads over REST and keeps listening.
+    expect(await ping(socket.socket)).toMatchObject({ ok: true });
+  });
+});
+
+describe('an API-only node with a separate worker process', () => {
+  it('the worker pushes referral.delivered to the receiving agency connected to the API node', async () => {
+    const api = await bootApp({ env: { PROCESS_ROLE: 'api' } });
+    closers.push(() => api.close());
+    const worker = spawnWorker(api);
+    closers.push(() => worker.close());
+
+    const township = record(await socketOn(api, (await api.http.login('lz.staff')).accessToken));
+    const referral = await referToLongzhou(api.http, (await api.http.login('zfj.officer')).accessToken);
+    const arrived = await township
+      .received<ReferralChangedEvent>(SocketEvent.ReferralDelivered, (e) => e.referralId === referral.id, 45_000)
+      .catch((e: unknown) => {
+        throw new Error(`${String(e)}\nworker output:\n${worker.output()}`);
+      });
+    expect(arrived).toMatchObject({ state: 'delivered', toAgencyId: referral.to.id, eventId: expect.any(Number) });
+  });
+});
+
+describe('two API nodes through a Redis restart', () => {
+  it('keep sharing rooms once Redis is back: the stream readers resume by themselves', async () => {
+    let redis = await privateRedis();
+    closers.push(() => redis.stop());
+    const a = await bootApp({ env: { REDIS_URL: redis.url } });
+    closers.push(() => a.close());
+    const b = await bootNode(a, { PROCESS_ROLE: 'api' });
+    closers.push(() => b.close());
+    const bureau = (await a.http.login('zfj.officer')).accessToken;
+    const township = record(await socketOn(b, (await b.http.login('lz.staff')).accessToken));
+    const delivered = (id: string) =>
+      township.received<ReferralChangedEvent>(SocketEvent.ReferralDelivered, (e) => e.referralId === id, 45_000);
+
+    await delivered((await referToLongzhou(a.http, bureau)).id);
+    await redis.stop();
+    redis = await privateRedis([], redis.port);
+    const after = await referToLongzhou(a.http, bureau);
+    expect(await delivered(after.id)).toMatchObject({ referralId: after.id, state: 'delivered' });
+  });
+});
+
+describe('without Redis', () => {
+  it('one node delivers through its in-memory adapter (queues on PostgreSQL)', async () => {
+    const solo = await bootApp({ redis: false });
+    closers.push(() => solo.close());
+    const township = record(await socketOn(solo, (await solo.http.login('lz.staff')).accessToken));
+    const referral = await referToLongzhou(solo.http, (await solo.http.login('zfj.officer')).accessToken);
+    const arrived = await township.received<ReferralChangedEvent>(
+      SocketEvent.ReferralDelivered,
+      (e) => e.referralId === referral.id,
+      30_000,
+    );
+    expect(arrived).toMatchObject({ referralId: referral.id, state: 'delivered' });
+  });
+});
