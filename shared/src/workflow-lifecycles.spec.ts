@@ -118,8 +118,9 @@ describe('checks beyond presence', () => {
   it('only an arbiter rules a dispute; the guidance head may accept it', () => {
     const head = { sides: ['guidance' as const], roles: [Role.AgencyHead] };
     expect(decideWorkflow(DISPUTE_LIFECYCLE, 'open', 'accept', head, {})).toMatchObject({ ok: true });
-    expect(decideWorkflow(DISPUTE_LIFECYCLE, 'accepted', 'rule', head, full(['responsibleAgencyId', 'rulingText'])))
-      .toMatchObject({ ok: false, status: 403 });
+    expect(
+      decideWorkflow(DISPUTE_LIFECYCLE, 'accepted', 'rule', head, full(['responsibleAgencyId', 'rulingText'])),
+    ).toMatchObject({ ok: false, status: 403 });
   });
 
   it('only the agency head signs the application to the court (行政强制法第五十五条)', () => {

@@ -227,7 +227,11 @@ export const ReviewQueue = z
       z.object({
         matter: MatterSummary.extend({
           township: z.string(),
-          flags: z.object({ majorDifficult: z.boolean(), publicInterestClue: z.boolean(), suspectedCrime: z.boolean() }),
+          flags: z.object({
+            majorDifficult: z.boolean(),
+            publicInterestClue: z.boolean(),
+            suspectedCrime: z.boolean(),
+          }),
           supervisionRequested: z.boolean(),
         }),
         review: z.object({ id: z.uuid(), state: z.enum(REVIEW_STATES) }).nullable(),
@@ -258,7 +262,9 @@ export const EnforcementActionRequest = z
     demandNoticeOn: IsoDate.optional(),
     reasonText: text(5000).optional(),
     rulingNumber: text(128).optional(),
-    executionOutcome: z.enum(EXECUTION_OUTCOMES, { error: `执行结果须为：${EXECUTION_OUTCOMES.join(', ')}` }).optional(),
+    executionOutcome: z
+      .enum(EXECUTION_OUTCOMES, { error: `执行结果须为：${EXECUTION_OUTCOMES.join(', ')}` })
+      .optional(),
     executionNote: text(5000).optional(),
   })
   .meta({ id: 'EnforcementActionRequest' });
@@ -357,7 +363,9 @@ export const InterviewView = z
     minutes: z
       .object({ summary: z.string(), commitments: z.array(z.string()), rectificationDeadline: IsoDate })
       .nullable(),
-    verification: z.object({ rectified: z.boolean(), evidence: z.string(), attachmentIds: z.array(z.uuid()) }).nullable(),
+    verification: z
+      .object({ rectified: z.boolean(), evidence: z.string(), attachmentIds: z.array(z.uuid()) })
+      .nullable(),
     escalation: z
       .object({
         target: z.enum(ESCALATION_TARGETS),

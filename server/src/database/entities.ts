@@ -7,6 +7,8 @@ import { Notification, WebhookDelivery, WebhookSubscription } from '../notificat
 import { IdempotentRequest, OutboxMessage } from '../outbox/outbox.entity.js';
 import { Matter, MatterAgency, Referral, ResponsibilityDispute, TimelineEntry } from '../referrals/referral.entity.js';
 import { User } from '../users/user.entity.js';
+import { WorkflowClock } from '../clocks/workflow-clock.entity.js';
+import { DisputePosition } from '../disputes/dispute.entity.js';
 
 /** Every entity, listed once: discovery is explicit (no folder scanning, no reflection). */
 export const ENTITIES = [
@@ -30,4 +32,6 @@ export const ENTITIES = [
   Notification,
   WebhookSubscription,
   WebhookDelivery,
+  WorkflowClock,
+  DisputePosition,
 ];

@@ -109,6 +109,25 @@ export const POLICIES = {
     description: 'act on a referral (the lifecycle table decides which action, side and role)',
     who: 'signed-in',
   }),
+  'dispute.open': rule({
+    description: 'open a responsibility dispute on a matter by hand (agencies on the matter)',
+    who: [Role.CaseOfficer, Role.LiaisonOfficer, Role.TownshipStaff, Role.AgencyHead],
+  }),
+  'dispute.read': rule<PartyScoped>({
+    description:
+      'read a responsibility dispute: the disputing agencies, the guidance office, prosecutors for flagged matters, auditors and system admins',
+    who: 'signed-in',
+    object: partyOrOversight,
+    hide: true,
+  }),
+  'dispute.act': rule({
+    description: 'act on a dispute (the dispute lifecycle table decides which action, side and role)',
+    who: 'signed-in',
+  }),
+  'dispute.stats': rule({
+    description: 'counts of 争着推 and 争着管 by item and agency pair (guidance office, agency heads, oversight)',
+    who: [Role.GuidanceArbiter, Role.AgencyHead, Role.Auditor, Role.SystemAdmin],
+  }),
   'socket.ping': rule({ description: 'socket liveness probe', who: 'signed-in' }),
 } satisfies Record<string, PolicyRule<never> | PolicyRule<AgencyScoped> | PolicyRule<PartyScoped>>;
 

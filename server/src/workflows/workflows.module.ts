@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CatalogueModule } from '../catalogue/catalogue.module.js';
+import { ClocksModule } from '../clocks/clocks.module.js';
+import { DisputesController } from '../disputes/disputes.controller.js';
+import { DisputesService } from '../disputes/disputes.service.js';
+import { OutboxModule } from '../outbox/outbox.module.js';
+import { ReferralsModule } from '../referrals/referrals.module.js';
+
+/** The workflows beside referrals: disputes, procuratorate reviews, court enforcement, joint interviews. */
+@Module({
+  imports: [CatalogueModule, OutboxModule, ClocksModule, ReferralsModule],
+  controllers: [DisputesController],
+  providers: [DisputesService],
+})
+export class WorkflowsModule {}
