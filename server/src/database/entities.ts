@@ -9,6 +9,7 @@ import { Matter, MatterAgency, Referral, ResponsibilityDispute, TimelineEntry } 
 import { User } from '../users/user.entity.js';
 import { WorkflowClock } from '../clocks/workflow-clock.entity.js';
 import { DisputePosition } from '../disputes/dispute.entity.js';
+import { ProcuratorateReview } from '../reviews/review.entity.js';
 
 /** Every entity, listed once: discovery is explicit (no folder scanning, no reflection). */
 export const ENTITIES = [
@@ -34,4 +35,5 @@ export const ENTITIES = [
   WebhookDelivery,
   WorkflowClock,
   DisputePosition,
+  ProcuratorateReview,
 ];

@@ -5,11 +5,13 @@ import { DisputesController } from '../disputes/disputes.controller.js';
 import { DisputesService } from '../disputes/disputes.service.js';
 import { OutboxModule } from '../outbox/outbox.module.js';
 import { ReferralsModule } from '../referrals/referrals.module.js';
+import { ReviewsController } from '../reviews/reviews.controller.js';
+import { ReviewsService } from '../reviews/reviews.service.js';
 
 /** The workflows beside referrals: disputes, procuratorate reviews, court enforcement, joint interviews. */
 @Module({
   imports: [CatalogueModule, OutboxModule, ClocksModule, ReferralsModule],
-  controllers: [DisputesController],
-  providers: [DisputesService],
+  controllers: [DisputesController, ReviewsController],
+  providers: [DisputesService, ReviewsService],
 })
 export class WorkflowsModule {}

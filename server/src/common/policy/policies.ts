@@ -128,6 +128,22 @@ export const POLICIES = {
     description: 'counts of 争着推 and 争着管 by item and agency pair (guidance office, agency heads, oversight)',
     who: [Role.GuidanceArbiter, Role.AgencyHead, Role.Auditor, Role.SystemAdmin],
   }),
+  'review.queue': rule({
+    description: "the prosecutors' review queue: flagged matters and supervision requests",
+    who: [Role.Prosecutor],
+  }),
+  'review.open': rule({ description: 'open a procuratorate review of a flagged matter', who: [Role.Prosecutor] }),
+  'review.read': rule<PartyScoped>({
+    description:
+      'read a procuratorate review: the procuratorate, the reviewed agency, prosecutors for flagged matters, auditors and system admins',
+    who: 'signed-in',
+    object: partyOrOversight,
+    hide: true,
+  }),
+  'review.act': rule({
+    description: 'act on a review (the review lifecycle table decides which action, side and role)',
+    who: 'signed-in',
+  }),
   'socket.ping': rule({ description: 'socket liveness probe', who: 'signed-in' }),
 } satisfies Record<string, PolicyRule<never> | PolicyRule<AgencyScoped> | PolicyRule<PartyScoped>>;
 
