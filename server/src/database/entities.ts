@@ -10,6 +10,7 @@ import { User } from '../users/user.entity.js';
 import { WorkflowClock } from '../clocks/workflow-clock.entity.js';
 import { DisputePosition } from '../disputes/dispute.entity.js';
 import { ProcuratorateReview } from '../reviews/review.entity.js';
+import { EnforcementApplication } from '../enforcement/enforcement.entity.js';
 
 /** Every entity, listed once: discovery is explicit (no folder scanning, no reflection). */
 export const ENTITIES = [
@@ -36,4 +37,5 @@ export const ENTITIES = [
   WorkflowClock,
   DisputePosition,
   ProcuratorateReview,
+  EnforcementApplication,
 ];

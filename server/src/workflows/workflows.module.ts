@@ -3,6 +3,8 @@ import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { ClocksModule } from '../clocks/clocks.module.js';
 import { DisputesController } from '../disputes/disputes.controller.js';
 import { DisputesService } from '../disputes/disputes.service.js';
+import { EnforcementController } from '../enforcement/enforcement.controller.js';
+import { EnforcementService } from '../enforcement/enforcement.service.js';
 import { OutboxModule } from '../outbox/outbox.module.js';
 import { ReferralsModule } from '../referrals/referrals.module.js';
 import { ReviewsController } from '../reviews/reviews.controller.js';
@@ -11,7 +13,7 @@ import { ReviewsService } from '../reviews/reviews.service.js';
 /** The workflows beside referrals: disputes, procuratorate reviews, court enforcement, joint interviews. */
 @Module({
   imports: [CatalogueModule, OutboxModule, ClocksModule, ReferralsModule],
-  controllers: [DisputesController, ReviewsController],
-  providers: [DisputesService, ReviewsService],
+  controllers: [DisputesController, ReviewsController, EnforcementController],
+  providers: [DisputesService, ReviewsService, EnforcementService],
 })
 export class WorkflowsModule {}

@@ -144,6 +144,21 @@ export const POLICIES = {
     description: 'act on a review (the review lifecycle table decides which action, side and role)',
     who: 'signed-in',
   }),
+  'enforcement.create': rule({
+    description: 'prepare an application to the court for compulsory enforcement (agencies on the matter)',
+    who: [Role.CaseOfficer, Role.LiaisonOfficer, Role.AgencyHead],
+  }),
+  'enforcement.read': rule<PartyScoped>({
+    description:
+      'read an enforcement application: agencies on the matter, the court once it is sent, prosecutors for flagged matters, auditors and system admins',
+    who: 'signed-in',
+    object: partyOrOversight,
+    hide: true,
+  }),
+  'enforcement.act': rule({
+    description: 'act on an enforcement application (the enforcement lifecycle table decides)',
+    who: 'signed-in',
+  }),
   'socket.ping': rule({ description: 'socket liveness probe', who: 'signed-in' }),
 } satisfies Record<string, PolicyRule<never> | PolicyRule<AgencyScoped> | PolicyRule<PartyScoped>>;
 
