@@ -330,6 +330,8 @@ export const InterviewActionRequest = z
     evidence: text(5000).optional(),
     evidenceAttachmentIds: ids.optional(),
     escalateTo: z.enum(ESCALATION_TARGETS, { error: `须为：${ESCALATION_TARGETS.join(', ')}` }).optional(),
+    /** escalating to public security: a suspected-crime transfer (default) or an assistance request */
+    referralKind: z.enum(['suspected_crime_transfer', 'police_assistance']).default('suspected_crime_transfer'),
   })
   .meta({ id: 'InterviewActionRequest' });
 export type InterviewActionRequest = z.infer<typeof InterviewActionRequest>;

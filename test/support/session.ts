@@ -96,3 +96,7 @@ export const conflictOf = (body: unknown): { state?: string; allowed: string[] }
     allowed: (details.find((d) => d.field === 'allowedActions')?.message ?? '').split(',').filter(Boolean),
   };
 };
+
+/** The details of an error body. */
+export const detailsOf = (body: unknown): { field: string; message: string }[] =>
+  (body as { details?: { field: string; message: string }[] }).details ?? [];

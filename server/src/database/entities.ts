@@ -11,6 +11,7 @@ import { WorkflowClock } from '../clocks/workflow-clock.entity.js';
 import { DisputePosition } from '../disputes/dispute.entity.js';
 import { ProcuratorateReview } from '../reviews/review.entity.js';
 import { EnforcementApplication } from '../enforcement/enforcement.entity.js';
+import { InterviewParticipant, JointInterview } from '../interviews/interview.entity.js';
 
 /** Every entity, listed once: discovery is explicit (no folder scanning, no reflection). */
 export const ENTITIES = [
@@ -38,4 +39,6 @@ export const ENTITIES = [
   DisputePosition,
   ProcuratorateReview,
   EnforcementApplication,
+  JointInterview,
+  InterviewParticipant,
 ];

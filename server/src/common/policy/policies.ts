@@ -159,6 +159,21 @@ export const POLICIES = {
     description: 'act on an enforcement application (the enforcement lifecycle table decides)',
     who: 'signed-in',
   }),
+  'interview.create': rule({
+    description: 'propose a joint interview on a matter (agencies on the matter)',
+    who: [Role.CaseOfficer, Role.LiaisonOfficer, Role.TownshipStaff, Role.AgencyHead],
+  }),
+  'interview.read': rule<PartyScoped>({
+    description:
+      'read a joint interview and its invitation: the organiser, invited agencies, agencies on the matter, prosecutors for flagged matters, auditors and system admins',
+    who: 'signed-in',
+    object: partyOrOversight,
+    hide: true,
+  }),
+  'interview.act': rule({
+    description: 'act on a joint interview (the interview lifecycle table decides which action, side and role)',
+    who: 'signed-in',
+  }),
   'socket.ping': rule({ description: 'socket liveness probe', who: 'signed-in' }),
 } satisfies Record<string, PolicyRule<never> | PolicyRule<AgencyScoped> | PolicyRule<PartyScoped>>;
 
