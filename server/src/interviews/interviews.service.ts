@@ -373,7 +373,12 @@ export class InterviewsService {
     );
     const clocks = await this.workflowClocks.of('interview', ids);
     return interviews.map((i) => {
-      const mine = participants.filter((p) => p.interview.id === i.id);
+      // The organiser first, then the invited agencies by code: a stable order for every reader.
+      const mine = participants
+        .filter((p) => p.interview.id === i.id)
+        .sort(
+          (a, b) => Number(a.invited) - Number(b.invited) || ref(a.agency.id).code.localeCompare(ref(b.agency.id).code),
+        );
       return {
         id: i.id,
         matter: matterSummary(i.matter.unwrap()),
