@@ -37,6 +37,8 @@ describe('LEGAL_CLOCKS', () => {
     ['dispute_accept', 'working_days', 5, 'opened', true],
     ['dispute_rule', 'working_days', 10, 'accepted', true],
     ['rectification', 'natural_days', 15, 'held', true],
+    ['police_explain', 'natural_days', 7, 'issued', false],
+    ['police_file', 'natural_days', 15, 'issued', false],
   ])('%s: %s × %i from %s, configurable %s', (code, unit, amount, startsOn, configurable) => {
     expect(LEGAL_CLOCKS[code]).toMatchObject({ code, unit, amount, startsOn, configurable });
   });
@@ -52,7 +54,7 @@ describe('LEGAL_CLOCKS', () => {
 
   it('has one rule per code and nothing else', () => {
     expect(Object.keys(LEGAL_CLOCKS).sort()).toEqual([...CLOCK_CODES].sort());
-    expect(CLOCK_CODES).toHaveLength(10);
+    expect(CLOCK_CODES).toHaveLength(12);
   });
 });
 

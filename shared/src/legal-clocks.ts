@@ -34,6 +34,10 @@ export const ClockCode = {
   DisputeRule: 'dispute_rule',
   /** joint interview (共同约谈): the party rectifies by the deadline the interview set */
   Rectification: 'rectification',
+  /** procuratorate supervision of a transfer police did not file: police explain why (说明不立案理由) */
+  PoliceExplain: 'police_explain',
+  /** procuratorate notice to file (通知立案): police file the case */
+  PoliceFile: 'police_file',
 } as const;
 export type ClockCode = (typeof ClockCode)[keyof typeof ClockCode];
 export const CLOCK_CODES = Object.values(ClockCode) as [ClockCode, ...ClockCode[]];
@@ -151,6 +155,24 @@ export const LEGAL_CLOCKS: Readonly<Record<ClockCode, ClockRule>> = Object.freez
     amount: 15,
     startsOn: 'held',
     configurable: true,
+  }),
+  police_explain: defineRule({
+    code: 'police_explain',
+    labelZh: '公安机关说明不立案理由',
+    legalBasis: '《人民检察院刑事诉讼规则》：公安机关应当在收到要求说明不立案理由通知书后七日以内书面说明',
+    unit: 'natural_days',
+    amount: 7,
+    startsOn: 'issued',
+    configurable: false,
+  }),
+  police_file: defineRule({
+    code: 'police_file',
+    labelZh: '公安机关接到通知后立案',
+    legalBasis: '《刑事诉讼法》第一百一十三条、《人民检察院刑事诉讼规则》：公安机关在收到通知立案书后十五日以内立案',
+    unit: 'natural_days',
+    amount: 15,
+    startsOn: 'issued',
+    configurable: false,
   }),
 });
 

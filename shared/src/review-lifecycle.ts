@@ -5,9 +5,14 @@
  *   in_review ─no_objection─▶ closed
  *   in_review ─suggest (检察建议; starts the 2-month reply clock)─▶ awaiting_reply ─reply─▶ replied ─close─▶ closed
  *   in_review ─take_up (公益诉讼)─▶ public_interest_litigation
+ *   in_review ─require_explanation (要求说明不立案理由; 7-day clock)─▶ awaiting_explanation ─explain (police)─▶ explained
+ *   explained ─notify_filing (通知立案; 15-day clock)─▶ awaiting_filing ─confirm_filing (police)─▶ closed
+ *   explained ─close (the reasons hold)─▶ closed
  *
  * A review is opened by a prosecutor on a flagged matter. Every opinion needs the four questions
  * answered; a concern must say why, and may point at the matter's attachments or timeline entries.
+ * The police steps apply to a suspected-crime transfer that public security concluded as not filed
+ * (the server checks that such a transfer exists; the table cannot).
  */
 import { Role } from './agencies.js';
 import { isFilled, type Lifecycle, type WorkflowRule } from './workflow-lifecycle.js';
@@ -16,6 +21,9 @@ export const ReviewState = {
   InReview: 'in_review',
   AwaitingReply: 'awaiting_reply',
   Replied: 'replied',
+  AwaitingExplanation: 'awaiting_explanation',
+  Explained: 'explained',
+  AwaitingFiling: 'awaiting_filing',
   Closed: 'closed',
   PublicInterestLitigation: 'public_interest_litigation',
 } as const;
@@ -28,12 +36,16 @@ export const ReviewAction = {
   Suggest: 'suggest',
   TakeUp: 'take_up',
   Reply: 'reply',
+  RequireExplanation: 'require_explanation',
+  Explain: 'explain',
+  NotifyFiling: 'notify_filing',
+  ConfirmFiling: 'confirm_filing',
   Close: 'close',
 } as const;
 export type ReviewAction = (typeof ReviewAction)[keyof typeof ReviewAction];
 export const REVIEW_ACTIONS = Object.values(ReviewAction) as [ReviewAction, ...ReviewAction[]];
 
-export type ReviewSide = 'prosecutor' | 'bureau';
+export type ReviewSide = 'prosecutor' | 'bureau' | 'police';
 export type ReviewField = 'checklist' | 'opinionText' | 'suggestionText' | 'replyText' | 'measures';
 
 /** The four questions (四个是否). */
@@ -65,6 +77,7 @@ const S = ReviewState;
 const A = ReviewAction;
 const P: readonly Role[] = [Role.Prosecutor];
 const BUREAU: readonly Role[] = [Role.AgencyHead, Role.LegalReviewer, Role.CaseOfficer, Role.LiaisonOfficer];
+const POLICE: readonly Role[] = [Role.AgencyHead, Role.CaseOfficer, Role.LiaisonOfficer];
 const opinion = (action: ReviewAction, to: ReviewState, extra: ReviewField[], descriptionZh: string) => ({
   action,
   from: [S.InReview],
@@ -98,13 +111,49 @@ export const REVIEW_RULES: readonly WorkflowRule<ReviewState, ReviewAction, Revi
     descriptionZh: '被建议单位书面回复并说明整改措施',
   },
   {
+    action: A.RequireExplanation,
+    from: [S.InReview],
+    to: S.AwaitingExplanation,
+    side: 'prosecutor',
+    roles: P,
+    required: ['opinionText'],
+    descriptionZh: '要求公安机关说明不立案理由（七日内书面说明）',
+  },
+  {
+    action: A.Explain,
+    from: [S.AwaitingExplanation],
+    to: S.Explained,
+    side: 'police',
+    roles: POLICE,
+    required: ['replyText'],
+    descriptionZh: '公安机关书面说明不立案理由',
+  },
+  {
+    action: A.NotifyFiling,
+    from: [S.Explained],
+    to: S.AwaitingFiling,
+    side: 'prosecutor',
+    roles: P,
+    required: ['opinionText'],
+    descriptionZh: '不立案理由不能成立，通知公安机关立案（十五日内立案）',
+  },
+  {
+    action: A.ConfirmFiling,
+    from: [S.AwaitingFiling],
+    to: S.Closed,
+    side: 'police',
+    roles: POLICE,
+    required: ['replyText'],
+    descriptionZh: '公安机关立案并告知检察院',
+  },
+  {
     action: A.Close,
-    from: [S.Replied],
+    from: [S.Replied, S.Explained],
     to: S.Closed,
     side: 'prosecutor',
     roles: P,
     required: [],
-    descriptionZh: '检察院确认回复，结案',
+    descriptionZh: '检察院确认回复（或认为不立案理由成立），结案',
   },
 ];
 
@@ -116,6 +165,9 @@ export const REVIEW_LIFECYCLE: Lifecycle<ReviewState, ReviewAction, ReviewSide, 
     in_review: '审查中',
     awaiting_reply: '待回复检察建议',
     replied: '已回复',
+    awaiting_explanation: '待说明不立案理由',
+    explained: '已说明不立案理由',
+    awaiting_filing: '已通知立案',
     closed: '已结案',
     public_interest_litigation: '转公益诉讼',
   },
@@ -125,9 +177,13 @@ export const REVIEW_LIFECYCLE: Lifecycle<ReviewState, ReviewAction, ReviewSide, 
     suggest: '制发检察建议',
     take_up: '转公益诉讼',
     reply: '回复检察建议',
+    require_explanation: '要求说明不立案理由',
+    explain: '说明不立案理由',
+    notify_filing: '通知立案',
+    confirm_filing: '告知已立案',
     close: '结案',
   },
-  sideLabels: { prosecutor: '检察院', bureau: '被监督单位' },
+  sideLabels: { prosecutor: '检察院', bureau: '被监督单位', police: '公安机关' },
   rules: REVIEW_RULES,
   fieldMessages: {
     checklist: `须逐项回答四个问题（${REVIEW_QUESTIONS.join(', ')}）（checklist must answer all four questions）`,

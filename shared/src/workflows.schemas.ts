@@ -214,6 +214,10 @@ export const ReviewView = z
     opinionText: z.string().nullable(),
     suggestionText: z.string().nullable(),
     reply: z.object({ text: z.string(), measures: z.array(z.string()), at: z.string() }).nullable(),
+    /** the police agency whose not-filed transfer is supervised (要求说明不立案理由 / 通知立案) */
+    police: AgencyRef.nullable(),
+    explanation: z.string().nullable(),
+    filing: z.string().nullable(),
     clocks: z.array(WorkflowClockView),
     allowedActions: z.array(z.enum(REVIEW_ACTIONS)),
     createdAt: z.string(),

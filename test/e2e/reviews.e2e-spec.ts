@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  addCalendarDays,
   addCalendarMonths,
   SocketEvent,
   todayInChina,
   type AttachmentView,
+  type ReferralView,
   type ReviewQueue,
   type ReviewView,
   type TimelineEntryView,
@@ -11,7 +13,7 @@ import {
   type WorkflowClockChangedEvent,
 } from '@xietong/shared';
 import { bootApp, type TestApp } from '../support/app.js';
-import { conflictOf, fieldsOf, Session } from '../support/session.js';
+import { conflictOf, detailsOf, fieldsOf, Session } from '../support/session.js';
 
 /** Clocks divided by 400 000: the two-month reply clock warns about ten seconds in. */
 let app: TestApp;
@@ -183,5 +185,71 @@ describe('procuratorate review', () => {
     expect((await act('lz.staff', review.id, 'reply', { replyText: 'x', measures: ['y'] })).status).toBe(404);
     expect((await s.get<ReviewView[]>('lz.staff', '/api/reviews')).body).toEqual([]);
     expect((await s.get('auditor', `/api/reviews/${review.id}`)).status).toBe(200);
+  });
+});
+
+describe('procuratorate review of a transfer police did not file', () => {
+  // Its own server on real time: the referral's police clock must not step while the test drives the
+  // referral (a referral clock step and a referral action can deadlock; see the note in the report).
+  let real: TestApp;
+  let shared: Session;
+  beforeAll(async () => {
+    real = await bootApp();
+    shared = s;
+    s = await new Session(real).init();
+  });
+  afterAll(async () => {
+    s.close();
+    s = shared;
+    await real?.close();
+  });
+
+  it('asks public security why a transfer was not filed, then notifies filing, each step on its own clock', async () => {
+    const matter = await s.matter('zfj.officer', { suspectedCrime: true });
+    const review = (await s.post<ReviewView>('jcy.prosecutor', `/api/matters/${matter.id}/reviews`)).body;
+    const ask = { opinionText: '该案涉嫌非法占用农用地罪，请说明不立案理由。' };
+    const none = await act('jcy.prosecutor', review.id, 'require_explanation', ask);
+    expect(none.status).toBe(409);
+    expect(detailsOf(none.body).map((d) => d.field)).toEqual(['referral']);
+
+    // The bureau transfers the case; public security concludes it as not filed.
+    const transfer = await s.post<ReferralView>('zfj.officer', '/api/referrals', {
+      matterId: matter.id,
+      kind: 'suspected_crime_transfer',
+    });
+    const r = (user: string, action: string, body: Record<string, unknown> = {}) =>
+      s.post<ReferralView>(user, `/api/referrals/${transfer.body.id}/actions/${action}`, body);
+    await r('zfj.head', 'approve');
+    for (const step of ['sign', 'accept', 'start']) expect((await r('gaj.officer', step)).status).toBe(200);
+    const concluded = await r('gaj.officer', 'conclude', { outcome: 'not_filed', outcomeText: '未达到立案追诉标准' });
+    expect(concluded.body.state).toBe('concluded');
+
+    const asked = await act('jcy.prosecutor', review.id, 'require_explanation', ask);
+    expect(asked.body).toMatchObject({ state: 'awaiting_explanation', police: { code: 'GAJ' } });
+    expect(asked.body.clocks.map((c) => [c.code, c.state])).toEqual([['police_explain', 'running']]);
+    const explainClock = asked.body.clocks[0];
+    expect(explainClock?.deadline).toBe(`${addCalendarDays(todayInChina(), 7)}T15:59:59.999Z`);
+    expect((await act('zfj.head', review.id, 'explain', { replyText: 'x' })).status).toBe(403);
+    expect(fieldsOf((await act('gaj.officer', review.id, 'explain')).body)).toEqual(['replyText']);
+    const explained = await act('gaj.officer', review.id, 'explain', {
+      replyText: '经审查，涉案面积未达到立案追诉标准，故不予立案。',
+    });
+    expect(explained.body).toMatchObject({ state: 'explained', explanation: expect.stringContaining('立案追诉标准') });
+    expect(explained.body.allowedActions).toEqual([]);
+
+    const notified = await act('jcy.prosecutor', review.id, 'notify_filing', {
+      opinionText: '经复核，涉案面积已达立案标准，不立案理由不能成立，请依法立案。',
+    });
+    expect(notified.body.state).toBe('awaiting_filing');
+    const fileClock = notified.body.clocks.find((c) => c.code === 'police_file');
+    expect(fileClock).toMatchObject({
+      state: 'running',
+      deadline: `${addCalendarDays(todayInChina(), 15)}T15:59:59.999Z`,
+    });
+    expect(notified.body.clocks.find((c) => c.code === 'police_explain')?.state).toBe('met');
+    const filed = await act('gaj.officer', review.id, 'confirm_filing', { replyText: '已于今日立案侦查。' });
+    expect(filed.body).toMatchObject({ state: 'closed', filing: '已于今日立案侦查。' });
+    expect(filed.body.clocks.find((c) => c.code === 'police_file')?.state).not.toBe('running');
+    expect((await s.get('gaj.officer', `/api/reviews/${review.id}`)).status).toBe(200);
   });
 });

@@ -24,6 +24,10 @@ export const ProcuratorateReviewSchema = defineEntity({
     replyText: p.text().nullable(),
     replyMeasures: p.array<string>().default([]),
     repliedAt: p.datetime().nullable(),
+    /** set when the prosecutor asks public security why a transfer was not filed */
+    policeAgency: () => p.manyToOne(Agency).ref().nullable(),
+    explanationText: p.text().nullable(),
+    filingText: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

@@ -48,6 +48,10 @@ const SUMMARY: Record<ReviewAction, string> = {
   suggest: '检察院制发检察建议，请于期限内书面回复',
   take_up: '检察院作为公益诉讼线索立案审查',
   reply: '被建议单位已书面回复检察建议',
+  require_explanation: '检察院要求公安机关说明不立案理由',
+  explain: '公安机关已说明不立案理由',
+  notify_filing: '检察院通知公安机关立案',
+  confirm_filing: '公安机关告知已立案',
   close: '检察监督结案',
 };
 
@@ -179,7 +183,13 @@ export class ReviewsService {
         review.opinionText = input.opinionText ?? null;
         review.suggestionText = input.suggestionText ?? null;
       }
-      const parties = [review.procuratorate.id, review.bureau.id];
+      if (action === 'require_explanation') review.policeAgency = await this.policeWhoDidNotFile(em, matter);
+      const parties = [
+        review.procuratorate.id,
+        review.bureau.id,
+        ...(review.policeAgency ? [review.policeAgency.id] : []),
+      ];
+      await this.policeSteps(em, review, matter, action, input);
       if (action === 'suggest') {
         await this.workflowClocks.start(em, {
           workflow: 'review',
@@ -226,16 +236,67 @@ export class ReviewsService {
     const all = hasRole(actor, Role.SystemAdmin, Role.Auditor);
     const reviews = await this.em.find(
       ProcuratorateReview,
-      all ? {} : { $or: [{ procuratorate: actor.agencyId }, { bureau: actor.agencyId }] },
+      all
+        ? {}
+        : { $or: [{ procuratorate: actor.agencyId }, { bureau: actor.agencyId }, { policeAgency: actor.agencyId }] },
       { populate: ['matter', 'matter.item'], orderBy: { createdAt: 'desc' }, limit: 200 },
     );
     return this.views(actor, reviews);
+  }
+
+  /** The police agency that concluded a suspected-crime transfer of this matter as not filed (409 if none). */
+  private async policeWhoDidNotFile(em: EntityManager, matter: Matter) {
+    const [row] = await em.execute<{ agency: string }[]>(
+      `select r.to_agency_id agency from referral r join timeline_entry t on t.referral_id = r.id
+        where r.matter_id = ? and r.kind = 'suspected_crime_transfer' and t.action = 'referral.conclude'
+          and t.detail->>'outcome' = 'not_filed' order by t.at desc limit 1`,
+      [matter.id],
+    );
+    if (!row) {
+      throw conflict(
+        '本案没有公安机关不予立案的涉嫌犯罪移送 (no suspected-crime transfer was concluded as not filed)',
+        [{ field: 'referral', message: 'no not_filed suspected_crime_transfer' }],
+      );
+    }
+    return em.getReference(Agency, row.agency, { wrapped: true });
+  }
+
+  /** 要求说明不立案理由 and 通知立案: each step with its own clock on public security. */
+  private async policeSteps(
+    em: EntityManager,
+    review: ProcuratorateReview,
+    matter: Matter,
+    action: ReviewAction,
+    input: ReviewActionRequest,
+  ): Promise<void> {
+    const police = review.policeAgency?.id;
+    if (!police) return;
+    const start = (code: ClockCode) =>
+      this.workflowClocks.start(em, {
+        workflow: 'review',
+        subjectId: review.id,
+        matter,
+        code,
+        notifyAgencyIds: [review.procuratorate.id, police],
+        escalateToAgencyIds: [review.procuratorate.id],
+      });
+    if (action === 'require_explanation') await start(ClockCode.PoliceExplain);
+    if (action === 'notify_filing') await start(ClockCode.PoliceFile);
+    if (action === 'explain') {
+      review.explanationText = input.replyText ?? null;
+      await this.workflowClocks.stop(em, 'review', review.id, [ClockCode.PoliceExplain]);
+    }
+    if (action === 'confirm_filing') {
+      review.filingText = input.replyText ?? null;
+      await this.workflowClocks.stop(em, 'review', review.id, [ClockCode.PoliceFile]);
+    }
   }
 
   private actorOf(actor: Actor, r: ProcuratorateReview) {
     const sides: ReviewSide[] = [];
     if (actor.agencyId === r.procuratorate.id) sides.push('prosecutor');
     if (actor.agencyId === r.bureau.id) sides.push('bureau');
+    if (r.policeAgency && actor.agencyId === r.policeAgency.id) sides.push('police');
     return { sides, roles: actor.roles };
   }
 
@@ -244,7 +305,10 @@ export class ReviewsService {
     this.policy.authorize(
       actor,
       'review.read',
-      { partyAgencyIds: [r.procuratorate.id, r.bureau.id], flagged: isFlaggedMatter(matter) },
+      {
+        partyAgencyIds: [r.procuratorate.id, r.bureau.id, ...(r.policeAgency ? [r.policeAgency.id] : [])],
+        flagged: isFlaggedMatter(matter),
+      },
       'review',
     );
   }
@@ -270,6 +334,9 @@ export class ReviewsService {
         r.repliedAt && r.replyText
           ? { text: r.replyText, measures: r.replyMeasures, at: r.repliedAt.toISOString() }
           : null,
+      police: r.policeAgency ? ref(r.policeAgency.id) : null,
+      explanation: r.explanationText ?? null,
+      filing: r.filingText ?? null,
       clocks: clocks.get(r.id) ?? [],
       allowedActions: allowedWorkflowActions(REVIEW_LIFECYCLE, r.state as ReviewState, this.actorOf(actor, r)),
       createdAt: r.createdAt.toISOString(),
