@@ -24,6 +24,7 @@ import { ReferralsModule } from './referrals/referrals.module.js';
 import type { QueueBackendConfig } from './queue/queue-backend.js';
 import { RealtimeBusModule, RealtimeModule } from './realtime/realtime.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WorkflowsModule } from './workflows/workflows.module.js';
 
 export interface AppRuntime {
   config: AppConfigShape;
@@ -97,6 +98,7 @@ export class AppModule {
           CatalogueModule,
           ReferralsModule,
           AttachmentsModule,
+          WorkflowsModule,
           RealtimeModule,
           QueueDashboardModule,
         ]

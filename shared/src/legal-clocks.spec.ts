@@ -9,6 +9,7 @@ import {
   LEGAL_CLOCKS,
   extendClock,
   scheduleClock,
+  scheduleClockUntil,
 } from './legal-clocks.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -33,6 +34,11 @@ describe('LEGAL_CLOCKS', () => {
     ['court_rule', 'working_days', 7, 'accepted', false],
     ['procuratorate_reply', 'months', 2, 'delivered', true],
     ['assistance_reply', 'working_days', 5, 'delivered', true],
+    ['dispute_accept', 'working_days', 5, 'opened', true],
+    ['dispute_rule', 'working_days', 10, 'accepted', true],
+    ['rectification', 'natural_days', 15, 'held', true],
+    ['police_explain', 'natural_days', 7, 'issued', false],
+    ['police_file', 'natural_days', 15, 'issued', false],
   ])('%s: %s × %i from %s, configurable %s', (code, unit, amount, startsOn, configurable) => {
     expect(LEGAL_CLOCKS[code]).toMatchObject({ code, unit, amount, startsOn, configurable });
   });
@@ -48,7 +54,7 @@ describe('LEGAL_CLOCKS', () => {
 
   it('has one rule per code and nothing else', () => {
     expect(Object.keys(LEGAL_CLOCKS).sort()).toEqual([...CLOCK_CODES].sort());
-    expect(CLOCK_CODES).toHaveLength(7);
+    expect(CLOCK_CODES).toHaveLength(12);
   });
 });
 
@@ -470,5 +476,21 @@ describe('extendClock', () => {
     ['a hold before the start', { pausedMs: HOUR, pausedAt: cst('2026-03-01 10:00') }, /pausedAt/],
   ])('refuses %s', (_what, change, message) => {
     expect(() => extendClock(LEGAL_CLOCKS.assistance_reply, base, calendar, change)).toThrow(message);
+  });
+});
+
+describe('scheduleClockUntil', () => {
+  it.each<[string, string, string]>([
+    // a rectification deadline chosen at the interview: the end of that day, escalation a working day later
+    // (国庆 2026: 10月1日至7日放假, 8日上班)
+    ['2026-03-02 10:00', '2026-03-20', '2026-03-23'],
+    ['2026-09-28 10:00', '2026-09-30', '2026-10-08'],
+  ])('from %s until %s, escalating at the end of %s', (start, day, escalateDay) => {
+    const s = scheduleClockUntil(cst(start), day, calendar);
+    expect([s.deadline, s.escalateAt]).toEqual([endOf(day), endOf(escalateDay)]);
+  });
+
+  it.each([['2026-03-02'], ['2026-03-01'], ['not a day']])('refuses %s, not after the start', (day) => {
+    expect(() => scheduleClockUntil(cst('2026-03-02 10:00'), day, calendar)).toThrow(RangeError);
   });
 });

@@ -28,13 +28,23 @@ export const ClockCode = {
   ProcuratorateReply: 'procuratorate_reply',
   /** assistance request (协助请求): the requested agency replies */
   AssistanceReply: 'assistance_reply',
+  /** responsibility dispute (职责争议): the guidance office accepts it */
+  DisputeAccept: 'dispute_accept',
+  /** responsibility dispute: the guidance office rules */
+  DisputeRule: 'dispute_rule',
+  /** joint interview (共同约谈): the party rectifies by the deadline the interview set */
+  Rectification: 'rectification',
+  /** procuratorate supervision of a transfer police did not file: police explain why (说明不立案理由) */
+  PoliceExplain: 'police_explain',
+  /** procuratorate notice to file (通知立案): police file the case */
+  PoliceFile: 'police_file',
 } as const;
 export type ClockCode = (typeof ClockCode)[keyof typeof ClockCode];
 export const CLOCK_CODES = Object.values(ClockCode) as [ClockCode, ...ClockCode[]];
 
 export type ClockUnit = 'natural_days' | 'working_days' | 'months';
 /** The event that starts a clock (not a state). */
-export type ClockStartEvent = 'delivered' | 'signed' | 'accepted' | 'applied' | 'issued';
+export type ClockStartEvent = 'delivered' | 'signed' | 'accepted' | 'applied' | 'issued' | 'opened' | 'held';
 
 export interface ClockRule {
   code: ClockCode;
@@ -118,6 +128,52 @@ export const LEGAL_CLOCKS: Readonly<Record<ClockCode, ClockRule>> = Object.freez
     startsOn: 'delivered',
     configurable: true,
   }),
+  dispute_accept: defineRule({
+    code: 'dispute_accept',
+    labelZh: '指导办受理职责争议',
+    legalBasis: '县级执法协作规则：综合行政执法指导办自争议提出之日起 5 个工作日内受理',
+    unit: 'working_days',
+    amount: 5,
+    startsOn: 'opened',
+    configurable: true,
+  }),
+  dispute_rule: defineRule({
+    code: 'dispute_rule',
+    labelZh: '指导办裁决职责争议',
+    legalBasis: '县级执法协作规则：综合行政执法指导办自受理之日起 10 个工作日内作出裁决（县可另行规定）',
+    unit: 'working_days',
+    amount: 10,
+    startsOn: 'accepted',
+    configurable: true,
+  }),
+  // The interview itself sets the day (scheduleClockUntil); the amount is only the default offered.
+  rectification: defineRule({
+    code: 'rectification',
+    labelZh: '约谈整改期限',
+    legalBasis: '共同约谈记录：当事人承诺在约谈确定的期限内整改到位',
+    unit: 'natural_days',
+    amount: 15,
+    startsOn: 'held',
+    configurable: true,
+  }),
+  police_explain: defineRule({
+    code: 'police_explain',
+    labelZh: '公安机关说明不立案理由',
+    legalBasis: '《人民检察院刑事诉讼规则》：公安机关应当在收到要求说明不立案理由通知书后七日以内书面说明',
+    unit: 'natural_days',
+    amount: 7,
+    startsOn: 'issued',
+    configurable: false,
+  }),
+  police_file: defineRule({
+    code: 'police_file',
+    labelZh: '公安机关接到通知后立案',
+    legalBasis: '《刑事诉讼法》第一百一十三条、《人民检察院刑事诉讼规则》：公安机关在收到通知立案书后十五日以内立案',
+    unit: 'natural_days',
+    amount: 15,
+    startsOn: 'issued',
+    configurable: false,
+  }),
 });
 
 export interface ClockSchedule {
@@ -190,6 +246,15 @@ export function scheduleClock(
   const amount = amountOverride ?? rule.amount;
   assertAmount(amount, 'amount');
   return build(startMs, advance(rule.unit, todayInChina(new Date(startMs)), amount, calendar), calendar);
+}
+
+/** Schedules a clock whose deadline day was chosen (a rectification deadline set at an interview). */
+export function scheduleClockUntil(startedAt: Date, deadlineDay: string, calendar: WorkCalendar): ClockSchedule {
+  const startMs = instant(startedAt, 'startedAt');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(deadlineDay) || deadlineDay <= todayInChina(new Date(startMs))) {
+    throw new RangeError(`deadlineDay must be a day after the start: ${deadlineDay}`);
+  }
+  return build(startMs, deadlineDay, calendar);
 }
 
 /**

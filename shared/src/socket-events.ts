@@ -1,5 +1,6 @@
 import type { Me } from './schemas.js';
 import type { ClockChangedEvent, DisputeOpenedEvent, ReferralChangedEvent } from './referrals.schemas.js';
+import type { WorkflowChangedEvent, WorkflowClockChangedEvent } from './workflows.schemas.js';
 
 /**
  * The socket event contract: the one event map used by the server (`Server<C2S, S2C>`)
@@ -28,6 +29,16 @@ export const SocketEvent = {
   DisputeOpened: 'dispute.opened',
   /** Server → the parties (and on escalation the guidance office): a legal clock warned, went overdue or escalated. */
   ClockChanged: 'clock.changed',
+  /** Server → the disputing agencies and the guidance office: a dispute changed state or gained a position. */
+  DisputeChanged: 'dispute.changed',
+  /** Server → the procuratorate and the reviewed agency: a review changed. */
+  ReviewChanged: 'review.changed',
+  /** Server → the applicant and the court: a compulsory-enforcement application changed. */
+  EnforcementChanged: 'enforcement.changed',
+  /** Server → the organiser and every invited agency: an interview changed (scheduled, rescheduled …). */
+  InterviewChanged: 'interview.changed',
+  /** Server → the parties of a workflow: one of its clocks warned, went overdue or escalated. */
+  WorkflowClockChanged: 'workflow-clock.changed',
   /** Client → server liveness probe with an ack. */
   Ping: 'session.ping',
 } as const;
@@ -47,6 +58,11 @@ export interface ServerToClientEvents {
   [SocketEvent.ReferralDelivered]: (payload: ReferralChangedEvent) => void;
   [SocketEvent.DisputeOpened]: (payload: DisputeOpenedEvent) => void;
   [SocketEvent.ClockChanged]: (payload: ClockChangedEvent) => void;
+  [SocketEvent.DisputeChanged]: (payload: WorkflowChangedEvent) => void;
+  [SocketEvent.ReviewChanged]: (payload: WorkflowChangedEvent) => void;
+  [SocketEvent.EnforcementChanged]: (payload: WorkflowChangedEvent) => void;
+  [SocketEvent.InterviewChanged]: (payload: WorkflowChangedEvent) => void;
+  [SocketEvent.WorkflowClockChanged]: (payload: WorkflowClockChangedEvent) => void;
 }
 
 /** Why a client must reload its state from the database. */

@@ -7,6 +7,11 @@ import { Notification, WebhookDelivery, WebhookSubscription } from '../notificat
 import { IdempotentRequest, OutboxMessage } from '../outbox/outbox.entity.js';
 import { Matter, MatterAgency, Referral, ResponsibilityDispute, TimelineEntry } from '../referrals/referral.entity.js';
 import { User } from '../users/user.entity.js';
+import { WorkflowClock } from '../clocks/workflow-clock.entity.js';
+import { DisputePosition } from '../disputes/dispute.entity.js';
+import { ProcuratorateReview } from '../reviews/review.entity.js';
+import { EnforcementApplication } from '../enforcement/enforcement.entity.js';
+import { InterviewParticipant, JointInterview } from '../interviews/interview.entity.js';
 
 /** Every entity, listed once: discovery is explicit (no folder scanning, no reflection). */
 export const ENTITIES = [
@@ -30,4 +35,10 @@ export const ENTITIES = [
   Notification,
   WebhookSubscription,
   WebhookDelivery,
+  WorkflowClock,
+  DisputePosition,
+  ProcuratorateReview,
+  EnforcementApplication,
+  JointInterview,
+  InterviewParticipant,
 ];

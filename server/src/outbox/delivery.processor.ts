@@ -5,9 +5,12 @@ import {
   type ClockChangedEvent,
   type DisputeOpenedEvent,
   type ReferralChangedEvent,
+  type WorkflowChangedEvent,
+  type WorkflowClockChangedEvent,
 } from '@xietong/shared';
 import { QueueService } from '../queue/queue.service.js';
 import { RealtimeBus } from '../realtime/realtime.bus.js';
+import { WORKFLOW_TOPICS, type WorkflowTopic } from './outbox.service.js';
 
 /**
  * Delivers committed news to the agencies concerned, as socket events to their rooms through
@@ -66,6 +69,17 @@ export class DeliveryProcessor implements OnModuleInit {
       const event = { ...(payload as unknown as Omit<ClockChangedEvent, 'eventId'>), eventId: outboxId };
       const to = [event.receivingAgencyId, event.sendingAgencyId, ...event.escalateToAgencyIds].map(rooms.agency);
       await this.realtime.emit(to, SocketEvent.ClockChanged, event);
+    } else if ((WORKFLOW_TOPICS as readonly string[]).includes(topic) || topic === 'workflow-clock.changed') {
+      // The socket event has the topic's name; the payload names who is told.
+      const event = {
+        ...(payload as unknown as Omit<WorkflowChangedEvent & WorkflowClockChangedEvent, 'eventId'>),
+        eventId: outboxId,
+      };
+      await this.realtime.emit(
+        event.agencyIds.map(rooms.agency),
+        topic as WorkflowTopic | 'workflow-clock.changed',
+        event,
+      );
     } else {
       this.logger.warn({ outboxId, topic }, 'unknown outbox topic');
       return { delivered: false };

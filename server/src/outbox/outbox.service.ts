@@ -4,7 +4,23 @@ import { AppConfig } from '../config/app-config.provider.js';
 import { QueueService, withTimeout } from '../queue/queue.service.js';
 import { OutboxMessage } from './outbox.entity.js';
 
-export type OutboxTopic = 'referral.changed' | 'dispute.opened' | 'clock.schedule' | 'clock.changed';
+export type OutboxTopic =
+  | 'referral.changed'
+  | 'dispute.opened'
+  | 'clock.schedule'
+  | 'clock.changed'
+  | WorkflowTopic
+  | 'workflow-clock.schedule'
+  | 'workflow-clock.changed';
+
+/** One topic per workflow; the payload is a `WorkflowChangedEvent` without its eventId. */
+export const WORKFLOW_TOPICS = [
+  'dispute.changed',
+  'review.changed',
+  'enforcement.changed',
+  'interview.changed',
+] as const;
+export type WorkflowTopic = (typeof WORKFLOW_TOPICS)[number];
 
 const BATCH = 200;
 const IDLE_MS = 250;

@@ -113,6 +113,16 @@ export const ResponsibilityDisputeSchema = defineEntity({
     state: p.string().length(32).default('open'),
     openedByReferral: () => p.manyToOne(Referral).ref().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
+    // The dispute workflow (server/src/disputes/): who opened it by hand, acceptance and ruling.
+    openedBy: () => p.manyToOne(User).ref().nullable(),
+    acceptedAt: p.datetime().nullable(),
+    ruledAt: p.datetime().nullable(),
+    responsibleAgency: () => p.manyToOne(Agency).ref().nullable(),
+    rulingText: p.text().nullable(),
+    rulingReferral: () => p.manyToOne(Referral).ref().nullable(),
+    rulingBoundaryVersion: () => p.manyToOne(BoundaryVersionRecord).ref().nullable(),
+    /** optimistic lock */
+    revision: p.integer().version().default(1),
   },
 });
 export class ResponsibilityDispute extends ResponsibilityDisputeSchema.class {}

@@ -45,4 +45,34 @@ describe('the policy table', () => {
       /own agency/,
     );
   });
+
+  describe.each(['dispute.read', 'review.read', 'enforcement.read', 'interview.read'] as const)('%s', (name) => {
+    it.each<[string, Role, string, boolean, boolean]>([
+      // who, role, agency, flagged matter, may read
+      ['a party agency', Role.CaseOfficer, 'agency-a', false, true],
+      ['another agency', Role.CaseOfficer, 'agency-c', true, false],
+      ['a prosecutor, unflagged matter', Role.Prosecutor, 'agency-p', false, false],
+      ['a prosecutor, flagged matter', Role.Prosecutor, 'agency-p', true, true],
+      ['an auditor', Role.Auditor, 'agency-c', false, true],
+      ['a system admin', Role.SystemAdmin, 'agency-c', false, true],
+    ])('%s (%s): %s', (_who, role, agencyId, flagged, allowed) => {
+      const resource = { partyAgencyIds: ['agency-a', 'agency-b'], flagged };
+      expect(policy.can(actor([role], agencyId), name, resource)).toBe(allowed);
+    });
+
+    it('hides what it refuses (404, not 403)', () => {
+      expect(POLICIES[name].hide).toBe(true);
+    });
+  });
+
+  it.each<[PolicyName, Role[]]>([
+    ['dispute.open', [Role.CaseOfficer, Role.LiaisonOfficer, Role.TownshipStaff, Role.AgencyHead]],
+    ['dispute.stats', [Role.GuidanceArbiter, Role.AgencyHead, Role.Auditor, Role.SystemAdmin]],
+    ['review.queue', [Role.Prosecutor]],
+    ['review.open', [Role.Prosecutor]],
+    ['enforcement.create', [Role.CaseOfficer, Role.LiaisonOfficer, Role.AgencyHead]],
+    ['interview.create', [Role.CaseOfficer, Role.LiaisonOfficer, Role.TownshipStaff, Role.AgencyHead]],
+  ])('%s may be attempted by exactly %j', (name, roles) => {
+    expect(ROLES.filter((r) => policy.canAttempt(actor([r]), name))).toEqual(ROLES.filter((r) => roles.includes(r)));
+  });
 });

@@ -109,6 +109,71 @@ export const POLICIES = {
     description: 'act on a referral (the lifecycle table decides which action, side and role)',
     who: 'signed-in',
   }),
+  'dispute.open': rule({
+    description: 'open a responsibility dispute on a matter by hand (agencies on the matter)',
+    who: [Role.CaseOfficer, Role.LiaisonOfficer, Role.TownshipStaff, Role.AgencyHead],
+  }),
+  'dispute.read': rule<PartyScoped>({
+    description:
+      'read a responsibility dispute: the disputing agencies, the guidance office, prosecutors for flagged matters, auditors and system admins',
+    who: 'signed-in',
+    object: partyOrOversight,
+    hide: true,
+  }),
+  'dispute.act': rule({
+    description: 'act on a dispute (the dispute lifecycle table decides which action, side and role)',
+    who: 'signed-in',
+  }),
+  'dispute.stats': rule({
+    description: 'counts of 争着推 and 争着管 by item and agency pair (guidance office, agency heads, oversight)',
+    who: [Role.GuidanceArbiter, Role.AgencyHead, Role.Auditor, Role.SystemAdmin],
+  }),
+  'review.queue': rule({
+    description: "the prosecutors' review queue: flagged matters and supervision requests",
+    who: [Role.Prosecutor],
+  }),
+  'review.open': rule({ description: 'open a procuratorate review of a flagged matter', who: [Role.Prosecutor] }),
+  'review.read': rule<PartyScoped>({
+    description:
+      'read a procuratorate review: the procuratorate, the reviewed agency, prosecutors for flagged matters, auditors and system admins',
+    who: 'signed-in',
+    object: partyOrOversight,
+    hide: true,
+  }),
+  'review.act': rule({
+    description: 'act on a review (the review lifecycle table decides which action, side and role)',
+    who: 'signed-in',
+  }),
+  'enforcement.create': rule({
+    description: 'prepare an application to the court for compulsory enforcement (agencies on the matter)',
+    who: [Role.CaseOfficer, Role.LiaisonOfficer, Role.AgencyHead],
+  }),
+  'enforcement.read': rule<PartyScoped>({
+    description:
+      'read an enforcement application: agencies on the matter, the court once it is sent, prosecutors for flagged matters, auditors and system admins',
+    who: 'signed-in',
+    object: partyOrOversight,
+    hide: true,
+  }),
+  'enforcement.act': rule({
+    description: 'act on an enforcement application (the enforcement lifecycle table decides)',
+    who: 'signed-in',
+  }),
+  'interview.create': rule({
+    description: 'propose a joint interview on a matter (agencies on the matter)',
+    who: [Role.CaseOfficer, Role.LiaisonOfficer, Role.TownshipStaff, Role.AgencyHead],
+  }),
+  'interview.read': rule<PartyScoped>({
+    description:
+      'read a joint interview and its invitation: the organiser, invited agencies, agencies on the matter, prosecutors for flagged matters, auditors and system admins',
+    who: 'signed-in',
+    object: partyOrOversight,
+    hide: true,
+  }),
+  'interview.act': rule({
+    description: 'act on a joint interview (the interview lifecycle table decides which action, side and role)',
+    who: 'signed-in',
+  }),
   'socket.ping': rule({ description: 'socket liveness probe', who: 'signed-in' }),
 } satisfies Record<string, PolicyRule<never> | PolicyRule<AgencyScoped> | PolicyRule<PartyScoped>>;
 
