@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { QueueDashboardModule } from './admin/queue-dashboard.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
@@ -76,7 +77,7 @@ export class AppModule {
         },
       }),
       MikroOrmModule.forRoot({
-        ...ormOptions(runtime.databaseUrl, { pool: { min: 0, max: config.databasePoolMax } }),
+        ...ormOptions(runtime.databaseUrl, { pool: { min: 0, max: config.databasePoolMax } }, config.audit.hash),
         registerRequestContext: true,
       }),
       QueueModule.forRoot(runtime.queue, runtime.runWorkers),
@@ -84,6 +85,7 @@ export class AppModule {
       DatabaseModule,
       AuthModule,
       PolicyModule,
+      AuditModule,
       OutboxModule,
       ClocksModule,
       NotificationsModule,

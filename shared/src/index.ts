@@ -9,3 +9,6 @@ export * from './referrals.schemas.js';
 export * from './calendar.js';
 export * from './legal-clocks.js';
 export * from './referral-clocks.js';
+export * from './masking.js';
+export * from './record.js';
+export * from './record.schemas.js';

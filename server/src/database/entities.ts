@@ -1,4 +1,5 @@
 import { Agency } from '../agencies/agency.entity.js';
+import { AuditEntry } from '../audit/audit.entity.js';
 import { AuthSession, RefreshToken } from '../auth/session.entity.js';
 import { Attachment } from '../attachments/attachment.entity.js';
 import { BoundaryVersionRecord, EnforcementItem } from '../catalogue/catalogue.entity.js';
@@ -30,4 +31,5 @@ export const ENTITIES = [
   Notification,
   WebhookSubscription,
   WebhookDelivery,
+  AuditEntry,
 ];
