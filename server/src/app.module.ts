@@ -7,6 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { QueueDashboardModule } from './admin/queue-dashboard.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { DisclosuresModule } from './disclosures/disclosures.module.js';
+import { InterferenceModule } from './interference/interference.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
@@ -89,6 +91,8 @@ export class AppModule {
       OutboxModule,
       ClocksModule,
       NotificationsModule,
+      // follows delivered outbox messages, so it runs wherever the workers do
+      DisclosuresModule,
     ];
     const http = runtime.serveHttp
       ? [
@@ -99,6 +103,7 @@ export class AppModule {
           CatalogueModule,
           ReferralsModule,
           AttachmentsModule,
+          InterferenceModule,
           RealtimeModule,
           QueueDashboardModule,
         ]

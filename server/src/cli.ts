@@ -4,6 +4,7 @@ import { resolveDatabase } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { MIGRATIONS_SRC, ormOptions } from './database/orm.config.js';
 import { verifyAuditChain } from './audit/audit.service.js';
+import { seedDisclosures } from './disclosures/disclosure.seed.js';
 import { seedCatalogue } from './catalogue/catalogue.seed.js';
 import { seedCounty } from './database/seeds/county.seed.js';
 
@@ -65,6 +66,7 @@ async function main(): Promise<number> {
         await orm.migrator.up();
         const s = await seedCounty(orm.em.fork(), log);
         const c = await seedCatalogue(orm.em.fork(), log);
+        await seedDisclosures(orm.em.fork(), log);
         log(`seeded: ${s.agencies} new agencies, ${s.users} new users, ${c.items} new items`);
         return 0;
       }
