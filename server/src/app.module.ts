@@ -6,6 +6,9 @@ import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { QueueDashboardModule } from './admin/queue-dashboard.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { DisclosuresModule } from './disclosures/disclosures.module.js';
+import { InterferenceModule } from './interference/interference.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
@@ -77,7 +80,7 @@ export class AppModule {
         },
       }),
       MikroOrmModule.forRoot({
-        ...ormOptions(runtime.databaseUrl, { pool: { min: 0, max: config.databasePoolMax } }),
+        ...ormOptions(runtime.databaseUrl, { pool: { min: 0, max: config.databasePoolMax } }, config.audit.hash),
         registerRequestContext: true,
       }),
       QueueModule.forRoot(runtime.queue, runtime.runWorkers),
@@ -85,9 +88,12 @@ export class AppModule {
       DatabaseModule,
       AuthModule,
       PolicyModule,
+      AuditModule,
       OutboxModule,
       ClocksModule,
       NotificationsModule,
+      // follows delivered outbox messages, so it runs wherever the workers do
+      DisclosuresModule,
     ];
     const http = runtime.serveHttp
       ? [
@@ -99,6 +105,7 @@ export class AppModule {
           ReferralsModule,
           AttachmentsModule,
           WorkflowsModule,
+          InterferenceModule,
           RealtimeModule,
           QueueDashboardModule,
         ]

@@ -3,13 +3,16 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { resolveDatabase } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { MIGRATIONS_SRC, ormOptions } from './database/orm.config.js';
+import { verifyAuditChain } from './audit/audit.service.js';
+import { seedDisclosures } from './disclosures/disclosure.seed.js';
 import { seedCatalogue } from './catalogue/catalogue.seed.js';
 import { seedCounty } from './database/seeds/county.seed.js';
 
 /**
  * Operator commands: `migrate` (apply pending migrations), `migration:create` (generate one
  * into src from the entity diff), `migration:check` (fail when entities drift from the
- * committed migrations), `seed` (the demo county; refused in production).
+ * committed migrations), `seed` (the demo county; refused in production), `audit:verify` (walk the
+ * audit hash chain, exit 1 at the first broken link).
  */
 const command = process.argv[2];
 const log = (msg: string): void => console.log(msg);
@@ -17,7 +20,7 @@ const log = (msg: string): void => console.log(msg);
 async function main(): Promise<number> {
   const config = loadConfig();
   const db = await resolveDatabase(config, log);
-  const orm = await MikroORM.init(ormOptions(db.url));
+  const orm = await MikroORM.init(ormOptions(db.url, {}, config.audit.hash));
   try {
     switch (command) {
       case 'migrate': {
@@ -63,11 +66,23 @@ async function main(): Promise<number> {
         await orm.migrator.up();
         const s = await seedCounty(orm.em.fork(), log);
         const c = await seedCatalogue(orm.em.fork(), log);
+        await seedDisclosures(orm.em.fork(), log);
         log(`seeded: ${s.agencies} new agencies, ${s.users} new users, ${c.items} new items`);
         return 0;
       }
+      case 'audit:verify': {
+        const result = await verifyAuditChain(orm.em.fork(), config.audit.retentionDays);
+        if (result.ok) {
+          log(`audit chain intact: ${result.entries} entries (${result.algorithms.join(', ') || 'none yet'})`);
+          return 0;
+        }
+        console.error(
+          `audit chain BROKEN at entry ${result.firstBreak?.seq} (${result.entries} entries before it verified): ${result.firstBreak?.message}`,
+        );
+        return 1;
+      }
       default:
-        console.error('usage: cli.js migrate | migration:create [name] | migration:check | seed');
+        console.error('usage: cli.js migrate | migration:create [name] | migration:check | seed | audit:verify');
         return 2;
     }
   } finally {
@@ -77,14 +92,26 @@ async function main(): Promise<number> {
 }
 
 /**
- * Constraints the ORM cannot describe (exclusion constraints) are written by hand in migrations;
- * the entity diff would drop them, so the drift check leaves them out.
+ * Constraints and triggers the ORM cannot describe (exclusion constraints, append-only triggers)
+ * are written by hand in migrations; the entity diff would drop them, so the drift check leaves
+ * them out.
  */
-const HAND_WRITTEN_CONSTRAINTS = ['boundary_version_no_overlap'];
+const HAND_WRITTEN_CONSTRAINTS = [
+  'boundary_version_no_overlap',
+  'audit_entry_append_only',
+  'audit_entry_no_truncate',
+  'interference_record_sealed',
+  'interference_record_no_truncate',
+];
 function withoutHandWrittenConstraints(sql: string): string {
   return sql
     .split('\n')
-    .filter((line) => !HAND_WRITTEN_CONSTRAINTS.some((name) => line.includes(`drop constraint "${name}"`)))
+    .filter(
+      (line) =>
+        !(
+          /\bdrop (constraint|trigger|function)\b/.test(line) && HAND_WRITTEN_CONSTRAINTS.some((n) => line.includes(n))
+        ),
+    )
     .join('\n');
 }
 

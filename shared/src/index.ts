@@ -15,3 +15,6 @@ export * from './review-lifecycle.js';
 export * from './enforcement-lifecycle.js';
 export * from './interview-lifecycle.js';
 export * from './workflows.schemas.js';
+export * from './masking.js';
+export * from './record.js';
+export * from './record.schemas.js';

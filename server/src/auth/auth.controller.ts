@@ -5,7 +5,10 @@ import { LoginRequest, Me, RefreshRequest, TokenPair } from '@xietong/shared';
 import { CurrentActor, Policy } from '../common/policy/policy.decorator.js';
 import type { Actor } from '../common/policy/actor.js';
 import { Returns, ValidBody } from '../common/zod.js';
+import { noteAudit } from '../audit/audit-context.js';
+import { DomainError } from '../common/errors.js';
 import { AuthService } from './auth.service.js';
+import { LoginThrottle } from './login-throttle.js';
 
 export const DASHBOARD_COOKIE = 'xt_dashboard';
 const DASHBOARD_COOKIE_TTL = 300;
@@ -13,14 +16,46 @@ const DASHBOARD_COOKIE_TTL = 300;
 @ApiTags('auth')
 @Controller()
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly throttle: LoginThrottle,
+  ) {}
 
   @Post('auth/login')
   @HttpCode(200)
   @Policy('public.read')
   @Returns(200, TokenPair)
-  login(@ValidBody(LoginRequest) body: LoginRequest, @Req() req: Request): Promise<TokenPair> {
-    return this.auth.login(body.username, body.password, { address: req.ip, userAgent: req.headers['user-agent'] });
+  async login(@ValidBody(LoginRequest) body: LoginRequest, @Req() req: Request): Promise<TokenPair> {
+    const address = req.ip ?? 'unknown';
+    this.throttle.assertAllowed(address);
+    try {
+      const pair = await this.auth.login(body.username, body.password, {
+        address: req.ip,
+        userAgent: req.headers['user-agent'],
+      });
+      const { id, username, agencyId } = pair.user;
+      noteAudit({
+        action: 'auth.login',
+        objectType: 'User',
+        objectId: id,
+        actorId: id,
+        actorName: username,
+        agencyId,
+        after: { outcome: 'success' },
+      });
+      return pair;
+    } catch (e) {
+      if (e instanceof DomainError && (e.status === 401 || e.status === 429)) {
+        this.throttle.fail(address);
+        noteAudit({
+          action: 'auth.login_failed',
+          objectType: 'User',
+          objectId: null,
+          after: { username: body.username.slice(0, 64), outcome: e.status === 429 ? 'locked' : 'bad_credentials' },
+        });
+      }
+      throw e;
+    }
   }
 
   @Post('auth/refresh')
@@ -36,8 +71,9 @@ export class AuthController {
   @ApiBearerAuth()
   @Policy('session.self')
   @Returns(204)
-  logout(@CurrentActor() actor: Actor): Promise<void> {
-    return this.auth.logout(actor);
+  async logout(@CurrentActor() actor: Actor): Promise<void> {
+    await this.auth.logout(actor);
+    noteAudit({ action: 'auth.logout', objectType: 'User', objectId: actor.userId });
   }
 
   @Get('me')

@@ -3,6 +3,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config.provider.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { LoginThrottle } from './login-throttle.js';
 import { RefreshTokenPruner } from './refresh-token.pruner.js';
 
 @Module({
@@ -13,7 +14,7 @@ import { RefreshTokenPruner } from './refresh-token.pruner.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, RefreshTokenPruner],
+  providers: [AuthService, RefreshTokenPruner, LoginThrottle],
   exports: [AuthService],
 })
 export class AuthModule {}

@@ -47,5 +47,16 @@ export const EnvSchema = z.object({
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
   SOCKET_STREAM_MAX_LEN: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
   CLOCK_TIME_SCALE: z.coerce.number().min(1).max(10_000_000).default(1),
+  AUDIT_HASH: z.enum(['sha256', 'sm3'], { error: "'sha256' or 'sm3' (GB/T 32905)" }).default('sha256'),
+  // The law asks for at least 180 days (网络安全法 第二十一条); an operator may only raise it.
+  RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(180, 'at least 180 (audit entries and messages are kept at least 180 days)')
+    .max(36_500)
+    .default(180),
+  DISCLOSURE_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+  LOGIN_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).max(10_000).default(30),
+  LOGIN_ADDRESS_WINDOW_SECONDS: seconds.default(900),
 });
 export type Env = z.output<typeof EnvSchema>;

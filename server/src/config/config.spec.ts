@@ -51,4 +51,19 @@ describe('loadConfig', () => {
       'https://b.gov.cn',
     ]);
   });
+
+  it.each([
+    ['179', false],
+    ['180', true],
+    ['3650', true],
+  ])('keeps audit entries and messages at least 180 days: RETENTION_DAYS=%s accepted %s', (days, ok) => {
+    const load = () => loadConfig({ ...base, RETENTION_DAYS: days });
+    if (ok) expect(load().audit.retentionDays).toBe(Number(days));
+    else expect(load).toThrow(/RETENTION_DAYS: at least 180/);
+  });
+
+  it('chooses the audit hash by name only', () => {
+    expect(loadConfig({ ...base, AUDIT_HASH: 'sm3' }).audit.hash).toBe('sm3');
+    expect(() => loadConfig({ ...base, AUDIT_HASH: 'md5' })).toThrow(/AUDIT_HASH/);
+  });
 });

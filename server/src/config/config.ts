@@ -37,6 +37,11 @@ export interface AppConfig {
   databasePoolMax: number;
   /** entries the cross-node Socket.IO stream keeps in Redis before trimming */
   socketStreamMaxLen: number;
+  audit: { hash: Env['AUDIT_HASH']; retentionDays: number };
+  /** 行政执法公示: working days after the decision within which it must be published */
+  disclosureWorkingDays: number;
+  /** wrong passwords from one address (any accounts) within the window before it is refused */
+  loginAddress: { maxFailures: number; windowSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -105,6 +110,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     clockTimeScale: e.CLOCK_TIME_SCALE,
     databasePoolMax: e.DATABASE_POOL_MAX,
     socketStreamMaxLen: e.SOCKET_STREAM_MAX_LEN,
+    audit: { hash: e.AUDIT_HASH, retentionDays: e.RETENTION_DAYS },
+    disclosureWorkingDays: e.DISCLOSURE_WORKING_DAYS,
+    loginAddress: { maxFailures: e.LOGIN_ADDRESS_MAX_FAILURES, windowSeconds: e.LOGIN_ADDRESS_WINDOW_SECONDS },
     webhooks: { attempts: e.WEBHOOK_ATTEMPTS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS },
     attachments: {
       dir: resolve(e.ATTACHMENTS_DIR ?? resolve(dirname(embeddedDir), 'attachments')),

@@ -2,6 +2,7 @@ import { Global, Injectable, Logger, Module, type OnModuleInit } from '@nestjs/c
 import { MikroORM } from '@mikro-orm/postgresql';
 import { AppConfig } from '../config/app-config.provider.js';
 import { Agency } from '../agencies/agency.entity.js';
+import { seedDisclosures } from '../disclosures/disclosure.seed.js';
 import { seedCatalogue } from '../catalogue/catalogue.seed.js';
 import { seedCounty } from './seeds/county.seed.js';
 
@@ -40,6 +41,7 @@ export class SchemaGate implements OnModuleInit {
       if ((await em.count(Agency)) === 0) {
         const summary = await seedCounty(em, (msg) => this.logger.log(msg));
         const catalogue = await seedCatalogue(em, (msg) => this.logger.log(msg));
+        await seedDisclosures(em, (msg) => this.logger.log(msg));
         this.logger.log(
           `seeded the demo county: ${summary.agencies} agencies, ${summary.users} users, ${catalogue.items} items`,
         );

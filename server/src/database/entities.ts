@@ -1,4 +1,7 @@
 import { Agency } from '../agencies/agency.entity.js';
+import { AuditEntry } from '../audit/audit.entity.js';
+import { Disclosure } from '../disclosures/disclosure.entity.js';
+import { InterferenceRecord } from '../interference/interference.entity.js';
 import { AuthSession, RefreshToken } from '../auth/session.entity.js';
 import { Attachment } from '../attachments/attachment.entity.js';
 import { BoundaryVersionRecord, EnforcementItem } from '../catalogue/catalogue.entity.js';
@@ -41,4 +44,7 @@ export const ENTITIES = [
   EnforcementApplication,
   JointInterview,
   InterviewParticipant,
+  AuditEntry,
+  InterferenceRecord,
+  Disclosure,
 ];

@@ -3,16 +3,20 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { ENTITIES } from './entities.js';
+import type { AuditHash } from '../audit/audit-chain.js';
+import { AuditSubscriber } from '../audit/audit.subscriber.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Compiled migrations run from dist; new ones are generated into src (see cli.ts). */
 export const MIGRATIONS_DIST = resolve(here, 'migrations');
 export const MIGRATIONS_SRC = resolve(here, '..', '..', 'src', 'database', 'migrations');
 
-export function ormOptions(clientUrl: string, extra: Partial<Options> = {}): Options {
+/** Every ORM the product opens (server, worker, CLI) audits its flushes with `auditHash`. */
+export function ormOptions(clientUrl: string, extra: Partial<Options> = {}, auditHash: AuditHash = 'sha256'): Options {
   return defineConfig({
     clientUrl,
     entities: ENTITIES,
+    subscribers: [new AuditSubscriber(auditHash)],
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: true },
     forceUtcTimezone: true,

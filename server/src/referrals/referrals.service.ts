@@ -484,6 +484,7 @@ export class ReferralsService {
     return {
       partyAgencyIds,
       flagged: matter.majorDifficult || matter.publicInterestClue || matter.suspectedCrime,
+      matterId: matter.id,
     };
   }
 

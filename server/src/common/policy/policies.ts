@@ -25,6 +25,14 @@ export interface AgencyScoped {
 export interface PartyScoped {
   partyAgencyIds: readonly string[];
   flagged: boolean;
+  /** the matter's id: a read by someone outside its agencies is an audit entry */
+  matterId?: string;
+}
+
+/** An interference record: the recording agency, and the platform user named in it, if any. */
+export interface InterferenceScoped {
+  agencyId: string;
+  personUserId: string | null;
 }
 
 const partyOrOversight = (actor: Actor, r: PartyScoped): boolean =>
@@ -175,7 +183,43 @@ export const POLICIES = {
     who: 'signed-in',
   }),
   'socket.ping': rule({ description: 'socket liveness probe', who: 'signed-in' }),
-} satisfies Record<string, PolicyRule<never> | PolicyRule<AgencyScoped> | PolicyRule<PartyScoped>>;
+  'audit.read': rule({
+    description: 'read and verify the audit trail (auditors only: 三员分立, the system admin does not audit himself)',
+    who: [Role.Auditor],
+  }),
+  'audit.export': rule({ description: 'export a date range of the audit trail (auditors only)', who: [Role.Auditor] }),
+  'interference.record': rule({
+    description: 'record that someone asked about or tried to influence a case (any user, from a matter they can read)',
+    who: 'signed-in',
+  }),
+  'interference.read': rule<InterferenceScoped>({
+    description:
+      "read interference records: the recording agency's discipline contact and auditors, never the person named",
+    who: [Role.DisciplineContact, Role.Auditor],
+    object: (actor, r) =>
+      r.personUserId !== actor.userId && (hasRole(actor, Role.Auditor) || r.agencyId === actor.agencyId),
+    hide: true,
+  }),
+  'interference.report': rule({
+    description: 'quarterly interference reports: discipline contacts (own agency) and auditors (all agencies)',
+    who: [Role.DisciplineContact, Role.Auditor],
+  }),
+  'disclosure.public': rule({ description: '行政执法公示: published results, masked, for anyone', who: 'public' }),
+  'disclosure.manage': rule<AgencyScoped>({
+    description:
+      "publish or withdraw an agency's disclosures: its legal reviewers, heads and agency admins; system admins",
+    who: [Role.LegalReviewer, Role.AgencyHead, Role.AgencyAdmin, Role.SystemAdmin],
+    object: (actor, target) => hasRole(actor, Role.SystemAdmin) || target.agencyId === actor.agencyId,
+    hide: true,
+  }),
+  'disclosure.read': rule({
+    description: 'the disclosure queue: those who manage it, and auditors (all agencies)',
+    who: [Role.LegalReviewer, Role.AgencyHead, Role.AgencyAdmin, Role.SystemAdmin, Role.Auditor],
+  }),
+} satisfies Record<
+  string,
+  PolicyRule<never> | PolicyRule<AgencyScoped> | PolicyRule<PartyScoped> | PolicyRule<InterferenceScoped>
+>;
 
 export type PolicyName = keyof typeof POLICIES;
 export type PolicyResource<P extends PolicyName> = (typeof POLICIES)[P] extends PolicyRule<infer R> ? R : never;

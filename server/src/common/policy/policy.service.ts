@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { noteAudit } from '../../audit/audit-context.js';
 import { Forbidden, NotFound, Unauthenticated } from '../errors.js';
 import type { Actor } from './actor.js';
 import { POLICIES, type PolicyName, type PolicyResource, type PolicyRule } from './policies.js';
@@ -31,9 +32,27 @@ export class PolicyService {
 
   /** Throws 403 (or 404 where existence must not leak) unless the caller may act on the object. */
   authorize<P extends PolicyName>(actor: Actor, name: P, resource: PolicyResource<P>, what = 'object'): void {
-    if (this.can(actor, name, resource)) return;
+    if (this.can(actor, name, resource)) {
+      noteOversightRead(actor, name, resource);
+      return;
+    }
     const rule = POLICIES[name] as PolicyRule<PolicyResource<P>>;
     if (rule.hide) throw new NotFound(what);
     throw new Forbidden(`无权执行此操作: ${rule.description}`);
   }
+}
+
+/**
+ * A matter read by someone whose agency is not on it (auditors, system admins, prosecutors on a
+ * flagged matter) is an audit entry, written as the request ends.
+ */
+function noteOversightRead(actor: Actor, name: PolicyName, resource: unknown): void {
+  const r = resource as { partyAgencyIds?: readonly string[]; matterId?: string } | undefined;
+  if (!r?.partyAgencyIds || !r.matterId || r.partyAgencyIds.includes(actor.agencyId)) return;
+  noteAudit({
+    action: 'matter.read.oversight',
+    objectType: 'Matter',
+    objectId: r.matterId,
+    after: { policy: name, roles: [...actor.roles] },
+  });
 }
