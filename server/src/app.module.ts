@@ -23,6 +23,7 @@ import { QueueModule } from './queue/queue.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import type { QueueBackendConfig } from './queue/queue-backend.js';
 import { RealtimeBusModule, RealtimeModule } from './realtime/realtime.module.js';
+import { StatisticsCoreModule, StatisticsModule } from './statistics/statistics.module.js';
 import { UsersModule } from './users/users.module.js';
 
 export interface AppRuntime {
@@ -87,6 +88,7 @@ export class AppModule {
       OutboxModule,
       ClocksModule,
       NotificationsModule,
+      StatisticsCoreModule,
     ];
     const http = runtime.serveHttp
       ? [
@@ -97,6 +99,7 @@ export class AppModule {
           CatalogueModule,
           ReferralsModule,
           AttachmentsModule,
+          StatisticsModule,
           RealtimeModule,
           QueueDashboardModule,
         ]

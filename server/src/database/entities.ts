@@ -7,6 +7,7 @@ import { Notification, WebhookDelivery, WebhookSubscription } from '../notificat
 import { IdempotentRequest, OutboxMessage } from '../outbox/outbox.entity.js';
 import { Matter, MatterAgency, Referral, ResponsibilityDispute, TimelineEntry } from '../referrals/referral.entity.js';
 import { User } from '../users/user.entity.js';
+import { SystemMarker } from './system-marker.entity.js';
 
 /** Every entity, listed once: discovery is explicit (no folder scanning, no reflection). */
 export const ENTITIES = [
@@ -30,4 +31,5 @@ export const ENTITIES = [
   Notification,
   WebhookSubscription,
   WebhookDelivery,
+  SystemMarker,
 ];
