@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { IsoDate } from './catalogue.schemas.js';
 import { REFERRAL_KINDS } from './catalogue.js';
 import { RETURN_REASONS } from './referral-lifecycle.js';
-import { STATISTICS_SECTIONS, WORKLOAD_BANDS, type StatisticsSectionKey, type WorkloadBand } from './statistics.js';
+import {
+  STATISTICS_SECTIONS,
+  WORKLOAD_BANDS,
+  sameDayYearBefore,
+  type StatisticsSectionKey,
+  type WorkloadBand,
+} from './statistics.js';
 
 const SECTION_KEYS = STATISTICS_SECTIONS.map((s) => s.key) as [StatisticsSectionKey, ...StatisticsSectionKey[]];
 const BAND_KEYS = WORKLOAD_BANDS.map((b) => b.key) as [WorkloadBand, ...WorkloadBand[]];
@@ -21,8 +27,9 @@ export const StatisticsQuery = z
     township: z.string().trim().min(1).max(64).optional().describe('township id or code: matters located there'),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '起始日期不能晚于截止日期', path: ['to'] })
-  .refine((q) => !q.from || !q.to || Number(q.to.slice(0, 4)) - Number(q.from.slice(0, 4)) <= 5, {
-    message: '统计区间不能超过五年',
+  // Compared with the same period a year earlier: a period longer than a year would overlap it.
+  .refine((q) => !q.from || !q.to || sameDayYearBefore(q.to) < q.from, {
+    message: '统计区间不能超过一年（与上年同期对比）',
     path: ['from'],
   });
 export type StatisticsQuery = z.infer<typeof StatisticsQuery>;

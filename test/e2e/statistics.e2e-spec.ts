@@ -181,7 +181,10 @@ describe('GET /api/statistics', () => {
 
   it('shows a new matter after the rollup is refreshed', async () => {
     const before = (await stats('sysadmin')).body.matters.total;
-    const [m] = await query<{ id: string }>(app.databaseUrl, `select id from matter where started_on < '${YEAR}-12-01' limit 1`);
+    const [m] = await query<{ id: string }>(
+      app.databaseUrl,
+      `select id from matter where started_on < '${YEAR}-12-01' limit 1`,
+    );
     await query(
       app.databaseUrl,
       `insert into matter (id, number, item_id, boundary_version_id, township_id, place, party_kind, party_name,
@@ -271,7 +274,12 @@ describe('GET /api/reports/annual', () => {
       });
       return found;
     };
-    expect(row('案件办理情况', '合计')).toEqual(['合计', expected.general, expected.simple, expected.general + expected.simple]);
+    expect(row('案件办理情况', '合计')).toEqual([
+      '合计',
+      expected.general,
+      expected.simple,
+      expected.general + expected.simple,
+    ]);
     expect(row('案件办理情况', '增减')[3]).toBe(
       `较上年增长${(((expected.general + expected.simple - expected.previous) / expected.previous) * 100).toFixed(1)}%`,
     );

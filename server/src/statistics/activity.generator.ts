@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   LEGAL_CLOCKS,
   REFERRAL_CLOCKS,
@@ -61,6 +60,8 @@ export interface ActivityOptions {
   seed: number;
   years: YearPlan[];
   tag?: string;
+  /** nothing happens after this instant (default: now); with the seed, it fixes the output */
+  asOf?: number;
 }
 
 type Row = Record<string, unknown>;
@@ -99,6 +100,15 @@ const FACTS = [
   '擅自倾倒建筑垃圾',
   '违法占用耕地',
 ];
+
+/** A version-4 UUID drawn from the generator, so a seed reproduces the ids too. */
+export function rngUuid(rng: Rng): string {
+  const hex = Array.from({ length: 32 }, () => Math.floor(rng() * 16).toString(16));
+  hex[12] = '4';
+  hex[16] = ((Math.floor(rng() * 4) + 8) as number).toString(16);
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
 
 const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)] as T;
 export const chineseName = (rng: Rng): string =>
@@ -209,7 +219,7 @@ export function generateActivity(ctx: ActivityContext, opts: ActivityOptions): A
     at: Date;
   }) =>
     out.timeline_entry.push({
-      id: randomUUID(),
+      id: rngUuid(rng),
       matter_id: e.matter,
       referral_id: e.referral,
       actor_id: e.actor,
@@ -221,7 +231,7 @@ export function generateActivity(ctx: ActivityContext, opts: ActivityOptions): A
       at: e.at.toISOString(),
     });
 
-  const now = Date.now();
+  const now = opts.asOf ?? Date.now();
   let seq = 0;
   for (const plan of opts.years) {
     const total = plan.general + plan.simple;
@@ -248,7 +258,7 @@ export function generateActivity(ctx: ActivityContext, opts: ActivityOptions): A
       const startedOn = new Date(opened.getTime() + 8 * HOUR).toISOString().slice(0, 10);
       const procedure = procedures[n] ?? 'general';
       const company = rng() < 0.45;
-      const matterId = randomUUID();
+      const matterId = rngUuid(rng);
       seq++;
       const flags = { major: procedure === 'general' && rng() < 0.02, pil: rng() < 0.01, crime: rng() < 0.012 };
       out.matter.push({
@@ -273,7 +283,7 @@ export function generateActivity(ctx: ActivityContext, opts: ActivityOptions): A
       });
       const parties = new Set([origin]);
       out.matter_agency.push({
-        id: randomUUID(),
+        id: rngUuid(rng),
         matter_id: matterId,
         agency_id: origin,
         role: 'origin',
@@ -300,7 +310,7 @@ export function generateActivity(ctx: ActivityContext, opts: ActivityOptions): A
           : weighted(rng, KIND_WEIGHTS);
       const to = receiverFor(kind, origin);
       if (!to || to.id === origin) continue;
-      const referralId = randomUUID();
+      const referralId = rngUuid(rng);
       const created = new Date(opened.getTime() + lognormalHours(rng, 20, 0.8) * HOUR);
       const delivered = new Date(created.getTime() + lognormalHours(rng, 1, 1) * HOUR);
       if (delivered.getTime() > now) continue;
@@ -376,7 +386,7 @@ export function generateActivity(ctx: ActivityContext, opts: ActivityOptions): A
       });
       if (!parties.has(to.id)) {
         out.matter_agency.push({
-          id: randomUUID(),
+          id: rngUuid(rng),
           matter_id: matterId,
           agency_id: to.id,
           role: 'receiver',
@@ -419,7 +429,7 @@ export function generateActivity(ctx: ActivityContext, opts: ActivityOptions): A
             : spec.startsOn === 'accepted'
               ? steps.find((s) => s.action === 'conclude')?.at
               : steps.find((s) => ['accept', 'return', 'conclude'].includes(s.action))?.at;
-        out.referral_clock.push(clockRow(referralId, spec.code, startAt, answeredAt ?? null, now));
+        out.referral_clock.push(clockRow(rngUuid(rng), referralId, spec.code, startAt, answeredAt ?? null, now));
       }
       if (disputed) {
         // The second not-ours return (the other way round) opens the dispute record.
@@ -443,7 +453,7 @@ export function generateActivity(ctx: ActivityContext, opts: ActivityOptions): A
           at: second,
         });
         out.responsibility_dispute.push({
-          id: randomUUID(),
+          id: rngUuid(rng),
           matter_id: matterId,
           agency_a_id: origin,
           agency_b_id: to.id,
@@ -469,7 +479,14 @@ export function generateActivity(ctx: ActivityContext, opts: ActivityOptions): A
   return out;
 }
 
-function clockRow(referralId: string, code: ClockCode, start: Date, answered: Date | null, now: number): Row {
+function clockRow(
+  id: string,
+  referralId: string,
+  code: ClockCode,
+  start: Date,
+  answered: Date | null,
+  now: number,
+): Row {
   const rule = LEGAL_CLOCKS[code];
   const amount = rule.amount;
   // Working days as calendar days × 7/5; months as 30 days: close enough for demo data.
@@ -488,7 +505,7 @@ function clockRow(referralId: string, code: ClockCode, start: Date, answered: Da
         ? 'overdue'
         : 'running';
   return {
-    id: randomUUID(),
+    id,
     referral_id: referralId,
     code,
     state,

@@ -98,10 +98,9 @@ export class StatisticsService {
     };
     const previous: StatisticsFilter = { ...filter, from: sameDayYearBefore(from), to: sameDayYearBefore(to) };
     const em = this.em.fork();
-    const [matters, referrals, clocks, disputes, workload, refreshed] = await Promise.all([
+    const [matters, { referrals, clocks }, disputes, workload, refreshed] = await Promise.all([
       this.matters(em, filter, previous),
       this.referrals(em, filter, previous, byId),
-      this.clocks(em, filter),
       this.disputes(em, filter),
       this.workload(em, filter, byId),
       em.findOne(SystemMarker, { key: ROLLUP_MARKER }),
@@ -141,152 +140,133 @@ export class StatisticsService {
 
   // ---- sections -------------------------------------------------------------------------
 
+  /** One scan of the matter rollup for both periods: by category and procedure, and the flags. */
   private async matters(
     em: EntityManager,
     f: StatisticsFilter,
     prev: StatisticsFilter,
   ): Promise<StatisticsView['matters']> {
-    const where = matterWhere(f);
-    const rows = await em.execute<{ category: string; procedure: string; n: string }[]>(
-      `select category, procedure, count(*) n from stats_matter_fact where ${where.sql}
-        group by category, procedure order by category`,
-      where.params,
-    );
-    const flags = await em.execute<{ major: string; pil: string; crime: string }[]>(
-      `select count(*) filter (where major_difficult) major, count(*) filter (where public_interest_clue) pil,
-              count(*) filter (where suspected_crime) crime from stats_matter_fact where ${where.sql}`,
-      where.params,
-    );
-    const prevWhere = matterWhere(prev);
-    const before = await em.execute<{ procedure: string; n: string }[]>(
-      `select procedure, count(*) n from stats_matter_fact where ${prevWhere.sql} group by procedure`,
-      prevWhere.params,
+    const where = bothPeriods('started_on', f, prev);
+    const rows = await em.execute<
+      { current: boolean; category: string; procedure: string; n: string; major: string; pil: string; crime: string }[]
+    >(
+      `select started_on between ?::date and ?::date as current, category, procedure, count(*) n,
+              count(*) filter (where major_difficult) major, count(*) filter (where public_interest_clue) pil,
+              count(*) filter (where suspected_crime) crime
+         from stats_matter_fact where ${where.sql} group by 1, 2, 3 order by 2`,
+      [f.from, f.to, ...where.params],
     );
     const categories = new Map<string, { category: string; general: number; simple: number; total: number }>();
+    const flagged = { majorDifficult: 0, publicInterestClue: 0, suspectedCrime: 0 };
+    const before = { general: 0, simple: 0 };
     for (const r of rows) {
+      const n = Number(r.n);
+      const procedure = r.procedure === 'general' ? 'general' : 'simple';
+      if (!r.current) {
+        before[procedure] += n;
+        continue;
+      }
       const c = categories.get(r.category) ?? { category: r.category, general: 0, simple: 0, total: 0 };
-      if (r.procedure === 'general') c.general += Number(r.n);
-      else c.simple += Number(r.n);
-      c.total += Number(r.n);
+      c[procedure] += n;
+      c.total += n;
       categories.set(r.category, c);
+      flagged.majorDifficult += Number(r.major);
+      flagged.publicInterestClue += Number(r.pil);
+      flagged.suspectedCrime += Number(r.crime);
     }
     const byCategory = [...categories.values()].sort((a, b) => b.total - a.total);
     const general = byCategory.reduce((s, c) => s + c.general, 0);
     const simple = byCategory.reduce((s, c) => s + c.simple, 0);
-    const prevGeneral = Number(before.find((r) => r.procedure === 'general')?.n ?? 0);
-    const prevSimple = Number(before.find((r) => r.procedure === 'simple')?.n ?? 0);
-    const flag = flags[0];
     return {
       total: general + simple,
       general,
       simple,
       growth: {
-        total: growth(general + simple, prevGeneral + prevSimple),
-        general: growth(general, prevGeneral),
-        simple: growth(simple, prevSimple),
+        total: growth(general + simple, before.general + before.simple),
+        general: growth(general, before.general),
+        simple: growth(simple, before.simple),
       },
       byCategory,
-      flagged: {
-        majorDifficult: Number(flag?.major ?? 0),
-        publicInterestClue: Number(flag?.pil ?? 0),
-        suspectedCrime: Number(flag?.crime ?? 0),
-      },
+      flagged,
     };
   }
 
+  /** Two scans of the referral rollup: totals, times, returns and clocks; then the groupings. */
   private async referrals(
     em: EntityManager,
     f: StatisticsFilter,
     prev: StatisticsFilter,
     agencies: Map<string, AgencyRow>,
-  ): Promise<StatisticsView['referrals']> {
-    const where = referralWhere(f);
-    const [totals] = await em.execute<Record<string, string | number | null>[]>(
-      `select count(*) total,
-              count(*) filter (where returns > 0) returned,
-              count(signed_at) signed, count(accepted_at) accepted,
-              percentile_cont(0.5) within group (order by extract(epoch from signed_at - delivered_at))
-                filter (where signed_at is not null) sign_p50,
-              percentile_cont(0.9) within group (order by extract(epoch from signed_at - delivered_at))
-                filter (where signed_at is not null) sign_p90,
-              percentile_cont(0.5) within group (order by extract(epoch from accepted_at - delivered_at))
-                filter (where accepted_at is not null) accept_p50,
-              percentile_cont(0.9) within group (order by extract(epoch from accepted_at - delivered_at))
-                filter (where accepted_at is not null) accept_p90,
-              coalesce(sum(ret_not_our_jurisdiction), 0) not_our_jurisdiction,
-              coalesce(sum(ret_materials_incomplete), 0) materials_incomplete,
-              coalesce(sum(ret_duplicate), 0) duplicate, coalesce(sum(ret_other), 0) other
+  ): Promise<{ referrals: StatisticsView['referrals']; clocks: StatisticsView['clocks'] }> {
+    const where = bothPeriods('day', f, prev);
+    // Validated YYYY-MM-DD dates: safe to inline, and it keeps the FILTER clauses readable.
+    const cur = `day between '${f.from}'::date and '${f.to}'::date`;
+    const hoursTo = (col: string) => `extract(epoch from ${col} - delivered_at)`;
+    const [totalsRow] = await em.execute<Record<string, string | number | null>[]>(
+      `select count(*) filter (where ${cur}) total, count(*) filter (where not (${cur})) previous,
+              count(*) filter (where ${cur} and returns > 0) returned,
+              count(signed_at) filter (where ${cur}) signed, count(accepted_at) filter (where ${cur}) accepted,
+              percentile_cont(0.5) within group (order by ${hoursTo('signed_at')}) filter (where ${cur}) sign_p50,
+              percentile_cont(0.9) within group (order by ${hoursTo('signed_at')}) filter (where ${cur}) sign_p90,
+              percentile_cont(0.5) within group (order by ${hoursTo('accepted_at')}) filter (where ${cur}) accept_p50,
+              percentile_cont(0.9) within group (order by ${hoursTo('accepted_at')}) filter (where ${cur}) accept_p90,
+              ${RETURN_REASONS.map((r) => `coalesce(sum(ret_${r}) filter (where ${cur}), 0) ${r}`).join(', ')},
+              ${CLOCK_COLUMNS.map((c) => `coalesce(sum(${c}) filter (where ${cur}), 0) clock_${c}`).join(', ')}
          from stats_referral_fact where ${where.sql}`,
       where.params,
     );
-    const grouped = async (column: 'kind' | 'from_agency_id' | 'to_agency_id') =>
-      em.execute<{ key: string; n: string }[]>(
-        `select ${column}::text key, count(*) n from stats_referral_fact where ${where.sql}
-          group by ${column} order by count(*) desc, ${column}`,
-        where.params,
-      );
-    const [kinds, senders, receivers] = await Promise.all([
-      grouped('kind'),
-      grouped('from_agency_id'),
-      grouped('to_agency_id'),
-    ]);
-    const prevWhere = referralWhere(prev);
-    const [before] = await em.execute<{ n: string }[]>(
-      `select count(*) n from stats_referral_fact where ${prevWhere.sql}`,
-      prevWhere.params,
+    const current = referralWhere(f);
+    const groups = await em.execute<{ kind: string | null; from_id: string | null; to_id: string | null; n: string }[]>(
+      `select kind, from_agency_id::text from_id, to_agency_id::text to_id, count(*) n
+         from stats_referral_fact where ${current.sql}
+        group by grouping sets ((kind), (from_agency_id), (to_agency_id)) order by count(*) desc`,
+      current.params,
     );
-    const t = totals ?? {};
+    const t = totalsRow ?? {};
     const num = (k: string): number => Number(t[k] ?? 0);
     const hours = (k: string): number | null =>
       t[k] === null || t[k] === undefined ? null : round1(Number(t[k]) / 3600);
     const total = num('total');
-    const byAgency = (rows: { key: string; n: string }[]) =>
-      rows.map((r) => ({
-        agencyId: r.key,
-        code: agencies.get(r.key)?.code ?? '',
-        name: agencies.get(r.key)?.name_zh ?? r.key,
-        count: Number(r.n),
-      }));
-    const kindCount = new Map(kinds.map((k) => [k.key, Number(k.n)]));
+    const byAgency = (rows: { id: string; n: string }[]) =>
+      rows
+        .map((r) => ({
+          agencyId: r.id,
+          code: agencies.get(r.id)?.code ?? '',
+          name: agencies.get(r.id)?.name_zh ?? r.id,
+          count: Number(r.n),
+        }))
+        .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+    const kindCount = new Map(groups.flatMap((g) => (g.kind ? [[g.kind, Number(g.n)] as const] : [])));
     return {
-      total,
-      growth: growth(total, Number(before?.n ?? 0)),
-      byKind: REFERRAL_KINDS.map((kind: ReferralKind) => ({
-        kind,
-        label: REFERRAL_KIND_LABELS[kind],
-        count: kindCount.get(kind) ?? 0,
-      })).filter((k) => k.count > 0),
-      bySender: byAgency(senders),
-      byReceiver: byAgency(receivers),
-      delivered: total,
-      timeToSign: { count: num('signed'), medianHours: hours('sign_p50'), p90Hours: hours('sign_p90') },
-      timeToAccept: { count: num('accepted'), medianHours: hours('accept_p50'), p90Hours: hours('accept_p90') },
-      returned: num('returned'),
-      returnedRate: share(num('returned'), total),
-      returnReasons: RETURN_REASONS.map((reason: ReturnReason) => ({
-        reason,
-        label: RETURN_REASON_LABELS[reason],
-        count: num(reason),
-      })).filter((r) => r.count > 0),
-    };
-  }
-
-  private async clocks(em: EntityManager, f: StatisticsFilter): Promise<StatisticsView['clocks']> {
-    const where = referralWhere(f);
-    const [row] = await em.execute<Record<string, string>[]>(
-      `select coalesce(sum(clocks), 0) started, coalesce(sum(warned), 0) warned, coalesce(sum(overdue), 0) overdue,
-              coalesce(sum(escalated), 0) escalated, coalesce(sum(met), 0) met,
-              coalesce(sum(met_on_time), 0) met_on_time
-         from stats_referral_fact where ${where.sql}`,
-      where.params,
-    );
-    return {
-      started: Number(row?.started ?? 0),
-      warned: Number(row?.warned ?? 0),
-      overdue: Number(row?.overdue ?? 0),
-      escalated: Number(row?.escalated ?? 0),
-      met: Number(row?.met ?? 0),
-      metOnTime: Number(row?.met_on_time ?? 0),
+      referrals: {
+        total,
+        growth: growth(total, num('previous')),
+        byKind: REFERRAL_KINDS.map((kind: ReferralKind) => ({
+          kind,
+          label: REFERRAL_KIND_LABELS[kind],
+          count: kindCount.get(kind) ?? 0,
+        })).filter((k) => k.count > 0),
+        bySender: byAgency(groups.flatMap((g) => (g.from_id ? [{ id: g.from_id, n: g.n }] : []))),
+        byReceiver: byAgency(groups.flatMap((g) => (g.to_id ? [{ id: g.to_id, n: g.n }] : []))),
+        delivered: total,
+        timeToSign: { count: num('signed'), medianHours: hours('sign_p50'), p90Hours: hours('sign_p90') },
+        timeToAccept: { count: num('accepted'), medianHours: hours('accept_p50'), p90Hours: hours('accept_p90') },
+        returned: num('returned'),
+        returnedRate: share(num('returned'), total),
+        returnReasons: RETURN_REASONS.map((reason: ReturnReason) => ({
+          reason,
+          label: RETURN_REASON_LABELS[reason],
+          count: num(reason),
+        })).filter((r) => r.count > 0),
+      },
+      clocks: {
+        started: num('clock_clocks'),
+        met: num('clock_met'),
+        metOnTime: num('clock_met_on_time'),
+        warned: num('clock_warned'),
+        overdue: num('clock_overdue'),
+        escalated: num('clock_escalated'),
+      },
     };
   }
 
@@ -395,31 +375,46 @@ export class StatisticsService {
 }
 
 function matterWhere(f: StatisticsFilter): { sql: string; params: unknown[] } {
-  const params: unknown[] = [f.from, f.to];
-  let sql = 'started_on between ?::date and ?::date';
+  const scope = scopeOf(f, 'matter');
+  return { sql: `started_on between ?::date and ?::date${scope.sql}`, params: [f.from, f.to, ...scope.params] };
+}
+
+const CLOCK_COLUMNS = ['clocks', 'met', 'met_on_time', 'warned', 'overdue', 'escalated'];
+
+/** Rows of the period or of the same period a year earlier (one scan for both). */
+function bothPeriods(
+  dateColumn: string,
+  f: StatisticsFilter,
+  prev: StatisticsFilter,
+): { sql: string; params: unknown[] } {
+  const scope = scopeOf(f, dateColumn === 'day' ? 'referral' : 'matter');
+  return {
+    sql: `(${dateColumn} between ?::date and ?::date or ${dateColumn} between ?::date and ?::date)${scope.sql}`,
+    params: [f.from, f.to, prev.from, prev.to, ...scope.params],
+  };
+}
+
+function scopeOf(f: StatisticsFilter, kind: 'matter' | 'referral'): { sql: string; params: unknown[] } {
+  let sql = '';
+  const params: unknown[] = [];
   if (f.townshipId) {
     sql += ' and township_id = ?';
     params.push(f.townshipId);
   }
-  if (f.agencyIds) {
+  if (f.agencyIds && kind === 'matter') {
     sql += ' and agency_ids && ?::uuid[]';
     params.push(pgArray(f.agencyIds));
+  }
+  if (f.agencyIds && kind === 'referral') {
+    sql += ' and (from_agency_id = any(?::uuid[]) or to_agency_id = any(?::uuid[]))';
+    params.push(pgArray(f.agencyIds), pgArray(f.agencyIds));
   }
   return { sql, params };
 }
 
 function referralWhere(f: StatisticsFilter): { sql: string; params: unknown[] } {
-  const params: unknown[] = [f.from, f.to];
-  let sql = 'day between ?::date and ?::date';
-  if (f.townshipId) {
-    sql += ' and township_id = ?';
-    params.push(f.townshipId);
-  }
-  if (f.agencyIds) {
-    sql += ' and (from_agency_id = any(?::uuid[]) or to_agency_id = any(?::uuid[]))';
-    params.push(pgArray(f.agencyIds), pgArray(f.agencyIds));
-  }
-  return { sql, params };
+  const scope = scopeOf(f, 'referral');
+  return { sql: `day between ?::date and ?::date${scope.sql}`, params: [f.from, f.to, ...scope.params] };
 }
 
 /** A PostgreSQL array literal of ids or role names (validated values: no quoting needed). */
