@@ -26,6 +26,7 @@ import { QueueModule } from './queue/queue.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import type { QueueBackendConfig } from './queue/queue-backend.js';
 import { RealtimeBusModule, RealtimeModule } from './realtime/realtime.module.js';
+import { StatisticsCoreModule, StatisticsModule } from './statistics/statistics.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
 
@@ -94,6 +95,7 @@ export class AppModule {
       NotificationsModule,
       // follows delivered outbox messages, so it runs wherever the workers do
       DisclosuresModule,
+      StatisticsCoreModule,
     ];
     const http = runtime.serveHttp
       ? [
@@ -106,6 +108,7 @@ export class AppModule {
           AttachmentsModule,
           WorkflowsModule,
           InterferenceModule,
+          StatisticsModule,
           RealtimeModule,
           QueueDashboardModule,
         ]

@@ -7,12 +7,16 @@ import { verifyAuditChain } from './audit/audit.service.js';
 import { seedDisclosures } from './disclosures/disclosure.seed.js';
 import { seedCatalogue } from './catalogue/catalogue.seed.js';
 import { seedCounty } from './database/seeds/county.seed.js';
+import { seedActivity } from './statistics/activity.seeder.js';
+import { StatisticsService } from './statistics/statistics.service.js';
+import { PolicyService } from './common/policy/policy.service.js';
 
 /**
  * Operator commands: `migrate` (apply pending migrations), `migration:create` (generate one
  * into src from the entity diff), `migration:check` (fail when entities drift from the
- * committed migrations), `seed` (the demo county; refused in production), `audit:verify` (walk the
- * audit hash chain, exit 1 at the first broken link).
+ * committed migrations), `seed` (the demo county; refused in production), `seed:activity` (a
+ * year of generated activity for the demo county, once per database; refused in production),
+ * `audit:verify` (walk the audit hash chain, exit 1 at the first broken link).
  */
 const command = process.argv[2];
 const log = (msg: string): void => console.log(msg);
@@ -81,14 +85,52 @@ async function main(): Promise<number> {
         );
         return 1;
       }
+      case 'seed:activity': {
+        if (config.env === 'production') {
+          console.error('Refusing to generate demo activity in a production database (NODE_ENV=production).');
+          return 1;
+        }
+        await orm.migrator.up();
+        const started = Date.now();
+        const result = await seedActivity(orm.em.fork(), activityOptions(process.argv.slice(3)), log);
+        if (!result.skipped) {
+          const refreshed = await new StatisticsService(orm.em.fork(), new PolicyService()).refreshRollups();
+          log(`statistics rollups refreshed in ${refreshed.tookMs} ms`);
+        }
+        log(
+          result.skipped
+            ? 'nothing generated'
+            : `generated in ${Date.now() - started} ms: ${Object.entries(result.counts)
+                .map(([t, n]) => `${n} ${t}`)
+                .join(', ')}`,
+        );
+        return 0;
+      }
       default:
-        console.error('usage: cli.js migrate | migration:create [name] | migration:check | seed | audit:verify');
+        console.error(
+          'usage: cli.js migrate | migration:create [name] | migration:check | seed | seed:activity [--seed N] [--year YYYY] [--matters N] | audit:verify',
+        );
         return 2;
     }
   } finally {
     await orm.close();
     await db.stop();
   }
+}
+
+/** `--seed 42 --year 2025 --matters 2014`: each a positive integer. */
+function activityOptions(args: string[]): { seed?: number; year?: number; matters?: number } {
+  const out: { seed?: number; year?: number; matters?: number } = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const name = args[i]?.replace(/^--/, '');
+    const value = Number(args[i + 1]);
+    if (!['seed', 'year', 'matters'].includes(name ?? '') || !Number.isInteger(value) || value <= 0)
+      throw new Error(
+        `seed:activity: bad option ${args[i] ?? ''} ${args[i + 1] ?? ''} (--seed N --year YYYY --matters N)`,
+      );
+    out[name as 'seed' | 'year' | 'matters'] = value;
+  }
+  return out;
 }
 
 /**
@@ -103,6 +145,8 @@ const HAND_WRITTEN_CONSTRAINTS = [
   'interference_record_sealed',
   'interference_record_no_truncate',
 ];
+/** The statistics rollups are materialised views written by hand (no entity describes them). */
+const HAND_WRITTEN_VIEWS = ['stats_matter_fact', 'stats_referral_fact'];
 function withoutHandWrittenConstraints(sql: string): string {
   return sql
     .split('\n')
@@ -112,6 +156,7 @@ function withoutHandWrittenConstraints(sql: string): string {
           /\bdrop (constraint|trigger|function)\b/.test(line) && HAND_WRITTEN_CONSTRAINTS.some((n) => line.includes(n))
         ),
     )
+    .filter((line) => !HAND_WRITTEN_VIEWS.some((name) => line.includes(`drop materialized view if exists "${name}"`)))
     .join('\n');
 }
 

@@ -18,3 +18,5 @@ export * from './workflows.schemas.js';
 export * from './masking.js';
 export * from './record.js';
 export * from './record.schemas.js';
+export * from './statistics.js';
+export * from './statistics.schemas.js';

@@ -9,7 +9,7 @@ import type { Actor } from '@xietong/server/common/policy/actor';
 import { CatalogueFileService } from '@xietong/server/catalogue/catalogue-file.service';
 import { CatalogueService } from '@xietong/server/catalogue/catalogue.service';
 import { startServer } from '@xietong/server/bootstrap';
-import { bar, percentiles, type BenchResult, type Rng } from './lib.js';
+import { bar, benchServerEnv, percentiles, type BenchResult, type Rng } from './lib.js';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 5_000);
 const TOWNSHIPS = 20;
@@ -22,18 +22,7 @@ const QUESTIONS = Number(process.env.BENCH_QUESTIONS ?? 20_000);
  * against a raw multi-row INSERT of the same rows.
  */
 export async function catalogueBench(databaseUrl: string, rng: Rng, log: (m: string) => void): Promise<BenchResult[]> {
-  const server = await startServer({
-    PATH: process.env.PATH,
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: databaseUrl,
-    MIGRATE_ON_START: 'true',
-    SEED_DEMO: 'true',
-    LOG_LEVEL: 'error',
-    QUEUE_PREFIX: `bench_${Date.now().toString(36)}`,
-    JWT_SECRET: 'b'.repeat(40),
-  });
+  const server = await startServer(benchServerEnv(databaseUrl, `bench_${Date.now().toString(36)}`));
   const raw = new pg.Client({ connectionString: databaseUrl });
   await raw.connect();
   try {

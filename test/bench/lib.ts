@@ -1,5 +1,26 @@
 /** Small helpers shared by the benchmarks: seeded randomness, percentiles, a progress bar. */
 
+/** The environment of a server a benchmark boots in its own process: seeded, quiet, its own queues. */
+export function benchServerEnv(
+  databaseUrl: string,
+  queuePrefix: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    MIGRATE_ON_START: 'true',
+    SEED_DEMO: 'true',
+    LOG_LEVEL: 'error',
+    QUEUE_PREFIX: queuePrefix,
+    JWT_SECRET: 'b'.repeat(40),
+    ...extra,
+  };
+}
+
 export type Rng = () => number;
 
 /** mulberry32: a tiny seeded generator, so every run asks the same questions. */

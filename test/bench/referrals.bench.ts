@@ -9,7 +9,7 @@ import { DEFAULT_JOB_OPTIONS, QueueBackend } from '@xietong/server/queue/queue-b
 import { QueueService } from '@xietong/server/queue/queue.service';
 import { connectSocket, DEMO_PASSWORD, Http, type ClientSocket } from '../support/app.js';
 import { delegatedItemCode } from '../support/fixtures.js';
-import { bar, percentiles, type BenchResult, type Rng } from './lib.js';
+import { bar, benchServerEnv, percentiles, type BenchResult, type Rng } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_REFERRAL_SECONDS ?? 10);
 /** Phase A: a steady, open-loop rate (sends on a clock, never waits for the previous answer). */
@@ -87,19 +87,9 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
 
   const boot = async (): Promise<Node> => {
     const prefix = `bench_ref_${stamp}`;
-    const server = await startServer({
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redisUrl,
-      MIGRATE_ON_START: 'true',
-      SEED_DEMO: 'true',
-      LOG_LEVEL: 'error',
-      QUEUE_PREFIX: prefix,
-      JWT_SECRET: jwtSecret,
-    });
+    const server = await startServer(
+      benchServerEnv(databaseUrl, prefix, { REDIS_URL: redisUrl, JWT_SECRET: jwtSecret }),
+    );
     const http = new Http(server.url);
     const officer = (await http.login('zfj.officer', DEMO_PASSWORD)).accessToken;
     const staff = (await http.login('lz.staff', DEMO_PASSWORD)).accessToken;

@@ -30,6 +30,7 @@ export const EnvSchema = z.object({
   LOGIN_LOCK_SECONDS: seconds.default(900),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: bool.optional(),
+  SEED_ACTIVITY: bool.optional(),
   CORS_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
   CLIENT_DIST: z.string().optional(),
   MIGRATE_ON_START: bool.default(false),

@@ -17,7 +17,14 @@ describe('loadConfig', () => {
       loginMaxFailures: 5,
       loginLockSeconds: 900,
       seedDemo: true,
+      seedActivity: true,
     });
+  });
+
+  it('generates demo activity only in development unless asked, and never in production', () => {
+    expect(loadConfig({ ...base, NODE_ENV: 'test' }).seedActivity).toBe(false);
+    expect(loadConfig({ ...base, NODE_ENV: 'test', SEED_ACTIVITY: 'true' }).seedActivity).toBe(true);
+    expect(loadConfig({ ...base, SEED_DEMO: 'false' }).seedActivity).toBe(false);
   });
 
   it('treats empty values as unset', () => {

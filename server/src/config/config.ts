@@ -23,6 +23,8 @@ export interface AppConfig {
   loginLockSeconds: number;
   logLevel: Env['LOG_LEVEL'];
   seedDemo: boolean;
+  /** generate a year of demo activity in the background on a fresh start (development only by default) */
+  seedActivity: boolean;
   corsOrigins: string[];
   clientDist: string;
   migrateOnStart: boolean;
@@ -100,6 +102,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     loginLockSeconds: e.LOGIN_LOCK_SECONDS,
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
+    seedActivity:
+      e.NODE_ENV !== 'production' && (e.SEED_ACTIVITY ?? ((e.SEED_DEMO ?? true) && e.NODE_ENV === 'development')),
     corsOrigins: e.CORS_ORIGINS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),

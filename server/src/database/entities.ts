@@ -15,6 +15,7 @@ import { DisputePosition } from '../disputes/dispute.entity.js';
 import { ProcuratorateReview } from '../reviews/review.entity.js';
 import { EnforcementApplication } from '../enforcement/enforcement.entity.js';
 import { InterviewParticipant, JointInterview } from '../interviews/interview.entity.js';
+import { SystemMarker } from './system-marker.entity.js';
 
 /** Every entity, listed once: discovery is explicit (no folder scanning, no reflection). */
 export const ENTITIES = [
@@ -47,4 +48,5 @@ export const ENTITIES = [
   AuditEntry,
   InterferenceRecord,
   Disclosure,
+  SystemMarker,
 ];

@@ -20,6 +20,10 @@ export interface JobCatalogue {
   maintenance: {
     /** Daily: drops refresh-token hashes of sessions that ended more than 30 days ago. */
     'auth.prune-refresh-tokens': { olderThanDays: number };
+    /** Every few minutes: rebuilds the statistics rollups (materialised views) concurrently. */
+    'statistics.refresh-rollups': { reason: string };
+    /** Once, on a fresh demo start: a year of generated activity for the demo county (idempotent). */
+    'demo.seed-activity': { seed: number };
   };
 }
 
@@ -32,6 +36,6 @@ export const JOB_NAMES: { [Q in QueueName]: readonly JobName<Q>[] } = {
   delivery: ['outbox.deliver'],
   clocks: ['clock.step', 'workflow-clock.step'],
   notifications: ['webhook.deliver'],
-  maintenance: ['auth.prune-refresh-tokens'],
+  maintenance: ['auth.prune-refresh-tokens', 'statistics.refresh-rollups', 'demo.seed-activity'],
 };
 export const QUEUE_NAMES = Object.keys(JOB_NAMES) as QueueName[];

@@ -40,6 +40,24 @@ const partyOrOversight = (actor: Actor, r: PartyScoped): boolean =>
   hasRole(actor, Role.SystemAdmin, Role.Auditor) ||
   (r.flagged && hasRole(actor, Role.Prosecutor));
 
+/**
+ * Whose figures a statistics request asks for: `agencyId` null is county-wide; otherwise the
+ * requested agency and the agencies above it, and the kind of the caller's own agency.
+ */
+export interface StatisticsScoped {
+  agencyId: string | null;
+  ancestorIds: readonly string[];
+  callerAgencyKind: string;
+}
+
+/** County-wide figures: system admins, auditors, guidance-office arbiters and the guidance office itself. */
+export const seesCountyStatistics = (actor: Actor, callerAgencyKind: string): boolean =>
+  hasRole(actor, Role.SystemAdmin, Role.Auditor, Role.GuidanceArbiter) || callerAgencyKind === 'guidance_office';
+
+const ownUnitOrCounty = (actor: Actor, r: StatisticsScoped): boolean =>
+  seesCountyStatistics(actor, r.callerAgencyKind) ||
+  (r.agencyId !== null && [r.agencyId, ...r.ancestorIds].includes(actor.agencyId));
+
 const rule = <R = never>(r: PolicyRule<R>): PolicyRule<R> => r;
 
 export const POLICIES = {
@@ -216,9 +234,28 @@ export const POLICIES = {
     description: 'the disclosure queue: those who manage it, and auditors (all agencies)',
     who: [Role.LegalReviewer, Role.AgencyHead, Role.AgencyAdmin, Role.SystemAdmin, Role.Auditor],
   }),
+  'statistics.read': rule<StatisticsScoped>({
+    description:
+      'read statistics and workload: agency heads for their own agency and the units under it; guidance office, auditors and system admins county-wide',
+    who: [Role.AgencyHead, Role.GuidanceArbiter, Role.SystemAdmin, Role.Auditor],
+    object: ownUnitOrCounty,
+  }),
+  'statistics.refresh': rule({
+    description: 'refresh the statistics rollups now (system admins, guidance-office arbiters)',
+    who: [Role.SystemAdmin, Role.GuidanceArbiter],
+  }),
+  'report.annual': rule<StatisticsScoped>({
+    description: 'download the statistical part of the annual rule-of-law report (the same scope as the statistics)',
+    who: [Role.AgencyHead, Role.GuidanceArbiter, Role.SystemAdmin, Role.Auditor],
+    object: ownUnitOrCounty,
+  }),
 } satisfies Record<
   string,
-  PolicyRule<never> | PolicyRule<AgencyScoped> | PolicyRule<PartyScoped> | PolicyRule<InterferenceScoped>
+  | PolicyRule<never>
+  | PolicyRule<AgencyScoped>
+  | PolicyRule<PartyScoped>
+  | PolicyRule<InterferenceScoped>
+  | PolicyRule<StatisticsScoped>
 >;
 
 export type PolicyName = keyof typeof POLICIES;

@@ -1,0 +1,32 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { QueueService, withTimeout } from '../queue/queue.service.js';
+import { StatisticsService } from './statistics.service.js';
+
+/** Keeps the statistics rollups fresh: a repeating queue job, every five minutes. */
+@Injectable()
+export class StatisticsRefresher implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger(StatisticsRefresher.name);
+
+  constructor(
+    private readonly queues: QueueService,
+    private readonly statistics: StatisticsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.queues.handle('maintenance', 'statistics.refresh-rollups', () => this.statistics.refreshRollups());
+  }
+
+  /** Idempotent; a queue backend that is down only delays the schedule, it never blocks boot. */
+  async onApplicationBootstrap(): Promise<void> {
+    await withTimeout(
+      this.queues
+        .queue('maintenance')
+        .upsertJobScheduler(
+          'statistics.refresh-rollups',
+          { every: 5 * 60_000 },
+          { name: 'statistics.refresh-rollups', data: { reason: 'schedule' } },
+        ),
+      5_000,
+    ).catch((e: unknown) => this.logger.warn({ err: e }, 'could not schedule the statistics refresh yet'));
+  }
+}

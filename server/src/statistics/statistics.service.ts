@@ -1,0 +1,439 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import {
+  REFERRAL_KIND_LABELS,
+  REFERRAL_KINDS,
+  RETURN_REASON_LABELS,
+  RETURN_REASONS,
+  STATISTICS_SECTIONS,
+  WORKLOAD_BANDS,
+  growthText,
+  sameDayYearBefore,
+  share,
+  workloadBand,
+  type ReferralKind,
+  type ReturnReason,
+  type StatisticsQuery,
+  type StatisticsSectionKey,
+  type StatisticsView,
+} from '@xietong/shared';
+import { NotFound, ValidationFailed } from '../common/errors.js';
+import type { Actor } from '../common/policy/actor.js';
+import { seesCountyStatistics } from '../common/policy/policies.js';
+import { PolicyService } from '../common/policy/policy.service.js';
+import { SystemMarker } from '../database/system-marker.entity.js';
+
+/** What every section's queries filter by: the period, and the agencies / township in scope. */
+export interface StatisticsFilter {
+  from: string;
+  to: string;
+  /** the agencies whose figures these are (an agency and the units under it); null: county-wide */
+  agencyIds: string[] | null;
+  townshipId: string | null;
+}
+
+interface AgencyRow {
+  id: string;
+  code: string;
+  kind: string;
+  name_zh: string;
+  parent_id: string | null;
+}
+
+export const ROLLUP_MARKER = 'statistics.rollup';
+const OFFICER_ROLES = ['case_officer', 'township_staff'];
+
+/** Sections this server computes; the others belong to capabilities not built here yet. */
+const AVAILABLE: readonly StatisticsSectionKey[] = ['matters', 'referrals', 'clocks', 'disputes', 'workload'];
+
+/**
+ * Figures for leadership. Matter and referral figures read the rollups (`stats_matter_fact`,
+ * `stats_referral_fact`, refreshed by a queue job); disputes and users are small and read live.
+ * Each section is one method, so the capabilities still to come add theirs beside these.
+ */
+@Injectable()
+export class StatisticsService {
+  private readonly logger = new Logger(StatisticsService.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly policy: PolicyService,
+  ) {}
+
+  /** Resolves and authorises the scope, then computes every available section. */
+  async statistics(
+    actor: Actor,
+    query: StatisticsQuery,
+    policy: 'statistics.read' | 'report.annual' = 'statistics.read',
+  ): Promise<StatisticsView> {
+    const agencies = await this.agencies();
+    const byId = new Map(agencies.map((a) => [a.id, a]));
+    const find = (ref: string, field: string): AgencyRow => {
+      const hit = byId.get(ref) ?? agencies.find((a) => a.code === ref);
+      if (!hit) throw new ValidationFailed([{ field, message: `未知单位: ${ref} (unknown agency)` }]);
+      return hit;
+    };
+    const caller = byId.get(actor.agencyId);
+    if (!caller) throw new NotFound('agency');
+    const countyWide = seesCountyStatistics(actor, caller.kind);
+    // An agency head without ?agency= sees their own agency; the county-wide roles see the county.
+    const requested = query.agency ? find(query.agency, 'agency') : countyWide ? null : caller;
+    this.policy.authorize(actor, policy, {
+      agencyId: requested?.id ?? null,
+      ancestorIds: requested ? ancestors(requested, byId) : [],
+      callerAgencyKind: caller.kind,
+    });
+    const township = query.township ? find(query.township, 'township') : null;
+    if (township && township.kind !== 'township')
+      throw new ValidationFailed([{ field: 'township', message: '须为乡镇（街道）(must be a township)' }]);
+
+    const lastYear = new Date().getFullYear() - 1;
+    const from = query.from ?? `${lastYear}-01-01`;
+    const to = query.to ?? `${lastYear}-12-31`;
+    const filter: StatisticsFilter = {
+      from,
+      to,
+      agencyIds: requested ? subtree(requested.id, agencies) : null,
+      townshipId: township?.id ?? null,
+    };
+    const previous: StatisticsFilter = { ...filter, from: sameDayYearBefore(from), to: sameDayYearBefore(to) };
+    const em = this.em.fork();
+    const [matters, { referrals, clocks }, disputes, workload, refreshed] = await Promise.all([
+      this.matters(em, filter, previous),
+      this.referrals(em, filter, previous, byId),
+      this.disputes(em, filter),
+      this.workload(em, filter, byId),
+      em.findOne(SystemMarker, { key: ROLLUP_MARKER }),
+    ]);
+    return {
+      period: { from, to, previousFrom: previous.from, previousTo: previous.to },
+      scope: {
+        countyWide: filter.agencyIds === null,
+        agencies: requested ? [{ id: requested.id, name: requested.name_zh }] : [],
+        township: township ? { id: township.id, name: township.name_zh } : null,
+      },
+      rollupRefreshedAt: refreshed?.at.toISOString() ?? null,
+      sections: {
+        available: [...AVAILABLE],
+        pending: STATISTICS_SECTIONS.map((s) => s.key).filter((k) => !AVAILABLE.includes(k)),
+      },
+      matters,
+      referrals,
+      clocks,
+      disputes,
+      workload,
+    };
+  }
+
+  /** Rebuilds the rollups from the source tables (concurrently: readers are never blocked). */
+  async refreshRollups(): Promise<{ refreshedAt: string; tookMs: number }> {
+    const started = Date.now();
+    const em = this.em.fork();
+    await em.execute('refresh materialized view concurrently stats_matter_fact');
+    await em.execute('refresh materialized view concurrently stats_referral_fact');
+    const at = new Date();
+    const tookMs = Date.now() - started;
+    await em.upsert(SystemMarker, { key: ROLLUP_MARKER, at, detail: { tookMs } });
+    this.logger.log({ tookMs }, 'statistics rollups refreshed');
+    return { refreshedAt: at.toISOString(), tookMs };
+  }
+
+  // ---- sections -------------------------------------------------------------------------
+
+  /** One scan of the matter rollup for both periods: by category and procedure, and the flags. */
+  private async matters(
+    em: EntityManager,
+    f: StatisticsFilter,
+    prev: StatisticsFilter,
+  ): Promise<StatisticsView['matters']> {
+    const where = bothPeriods('started_on', f, prev);
+    const rows = await em.execute<
+      { current: boolean; category: string; procedure: string; n: string; major: string; pil: string; crime: string }[]
+    >(
+      `select started_on between ?::date and ?::date as current, category, procedure, count(*) n,
+              count(*) filter (where major_difficult) major, count(*) filter (where public_interest_clue) pil,
+              count(*) filter (where suspected_crime) crime
+         from stats_matter_fact where ${where.sql} group by 1, 2, 3 order by 2`,
+      [f.from, f.to, ...where.params],
+    );
+    const categories = new Map<string, { category: string; general: number; simple: number; total: number }>();
+    const flagged = { majorDifficult: 0, publicInterestClue: 0, suspectedCrime: 0 };
+    const before = { general: 0, simple: 0 };
+    for (const r of rows) {
+      const n = Number(r.n);
+      const procedure = r.procedure === 'general' ? 'general' : 'simple';
+      if (!r.current) {
+        before[procedure] += n;
+        continue;
+      }
+      const c = categories.get(r.category) ?? { category: r.category, general: 0, simple: 0, total: 0 };
+      c[procedure] += n;
+      c.total += n;
+      categories.set(r.category, c);
+      flagged.majorDifficult += Number(r.major);
+      flagged.publicInterestClue += Number(r.pil);
+      flagged.suspectedCrime += Number(r.crime);
+    }
+    const byCategory = [...categories.values()].sort((a, b) => b.total - a.total);
+    const general = byCategory.reduce((s, c) => s + c.general, 0);
+    const simple = byCategory.reduce((s, c) => s + c.simple, 0);
+    return {
+      total: general + simple,
+      general,
+      simple,
+      growth: {
+        total: growth(general + simple, before.general + before.simple),
+        general: growth(general, before.general),
+        simple: growth(simple, before.simple),
+      },
+      byCategory,
+      flagged,
+    };
+  }
+
+  /** Two scans of the referral rollup: totals, times, returns and clocks; then the groupings. */
+  private async referrals(
+    em: EntityManager,
+    f: StatisticsFilter,
+    prev: StatisticsFilter,
+    agencies: Map<string, AgencyRow>,
+  ): Promise<{ referrals: StatisticsView['referrals']; clocks: StatisticsView['clocks'] }> {
+    const where = bothPeriods('day', f, prev);
+    // Validated YYYY-MM-DD dates: safe to inline, and it keeps the FILTER clauses readable.
+    const cur = `day between '${f.from}'::date and '${f.to}'::date`;
+    const hoursTo = (col: string) => `extract(epoch from ${col} - delivered_at)`;
+    const [totalsRow] = await em.execute<Record<string, string | number | null>[]>(
+      `select count(*) filter (where ${cur}) total, count(*) filter (where not (${cur})) previous,
+              count(*) filter (where ${cur} and returns > 0) returned,
+              count(signed_at) filter (where ${cur}) signed, count(accepted_at) filter (where ${cur}) accepted,
+              percentile_cont(0.5) within group (order by ${hoursTo('signed_at')}) filter (where ${cur}) sign_p50,
+              percentile_cont(0.9) within group (order by ${hoursTo('signed_at')}) filter (where ${cur}) sign_p90,
+              percentile_cont(0.5) within group (order by ${hoursTo('accepted_at')}) filter (where ${cur}) accept_p50,
+              percentile_cont(0.9) within group (order by ${hoursTo('accepted_at')}) filter (where ${cur}) accept_p90,
+              ${RETURN_REASONS.map((r) => `coalesce(sum(ret_${r}) filter (where ${cur}), 0) ${r}`).join(', ')},
+              ${CLOCK_COLUMNS.map((c) => `coalesce(sum(${c}) filter (where ${cur}), 0) clock_${c}`).join(', ')}
+         from stats_referral_fact where ${where.sql}`,
+      where.params,
+    );
+    const current = referralWhere(f);
+    const groups = await em.execute<{ kind: string | null; from_id: string | null; to_id: string | null; n: string }[]>(
+      `select kind, from_agency_id::text from_id, to_agency_id::text to_id, count(*) n
+         from stats_referral_fact where ${current.sql}
+        group by grouping sets ((kind), (from_agency_id), (to_agency_id)) order by count(*) desc`,
+      current.params,
+    );
+    const t = totalsRow ?? {};
+    const num = (k: string): number => Number(t[k] ?? 0);
+    const hours = (k: string): number | null =>
+      t[k] === null || t[k] === undefined ? null : round1(Number(t[k]) / 3600);
+    const total = num('total');
+    const byAgency = (rows: { id: string; n: string }[]) =>
+      rows
+        .map((r) => ({
+          agencyId: r.id,
+          code: agencies.get(r.id)?.code ?? '',
+          name: agencies.get(r.id)?.name_zh ?? r.id,
+          count: Number(r.n),
+        }))
+        .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+    const kindCount = new Map(groups.flatMap((g) => (g.kind ? [[g.kind, Number(g.n)] as const] : [])));
+    return {
+      referrals: {
+        total,
+        growth: growth(total, num('previous')),
+        byKind: REFERRAL_KINDS.map((kind: ReferralKind) => ({
+          kind,
+          label: REFERRAL_KIND_LABELS[kind],
+          count: kindCount.get(kind) ?? 0,
+        })).filter((k) => k.count > 0),
+        bySender: byAgency(groups.flatMap((g) => (g.from_id ? [{ id: g.from_id, n: g.n }] : []))),
+        byReceiver: byAgency(groups.flatMap((g) => (g.to_id ? [{ id: g.to_id, n: g.n }] : []))),
+        delivered: total,
+        timeToSign: { count: num('signed'), medianHours: hours('sign_p50'), p90Hours: hours('sign_p90') },
+        timeToAccept: { count: num('accepted'), medianHours: hours('accept_p50'), p90Hours: hours('accept_p90') },
+        returned: num('returned'),
+        returnedRate: share(num('returned'), total),
+        returnReasons: RETURN_REASONS.map((reason: ReturnReason) => ({
+          reason,
+          label: RETURN_REASON_LABELS[reason],
+          count: num(reason),
+        })).filter((r) => r.count > 0),
+      },
+      clocks: {
+        started: num('clock_clocks'),
+        met: num('clock_met'),
+        metOnTime: num('clock_met_on_time'),
+        warned: num('clock_warned'),
+        overdue: num('clock_overdue'),
+        escalated: num('clock_escalated'),
+      },
+    };
+  }
+
+  /** The `responsibility_dispute` records (opened on a second not-ours return): few rows, read live. */
+  private async disputes(em: EntityManager, f: StatisticsFilter): Promise<StatisticsView['disputes']> {
+    const params: unknown[] = [f.from, f.to];
+    let sql = `(d.created_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date`;
+    if (f.townshipId) {
+      sql += ' and m.township_id = ?';
+      params.push(f.townshipId);
+    }
+    if (f.agencyIds) {
+      sql += ' and (d.agency_a_id = any(?::uuid[]) or d.agency_b_id = any(?::uuid[]))';
+      params.push(pgArray(f.agencyIds), pgArray(f.agencyIds));
+    }
+    const rows = await em.execute<{ pattern: string; state: string; code: string; name: string }[]>(
+      `select d.pattern, d.state, i.code, i.name_zh as name from responsibility_dispute d
+         join matter m on m.id = d.matter_id join enforcement_item i on i.id = m.item_id where ${sql}`,
+      params,
+    );
+    const items = new Map<string, { itemCode: string; itemName: string; count: number }>();
+    for (const r of rows) {
+      const it = items.get(r.code) ?? { itemCode: r.code, itemName: r.name, count: 0 };
+      it.count++;
+      items.set(r.code, it);
+    }
+    return {
+      opened: rows.length,
+      bothRefuse: rows.filter((r) => r.pattern === 'both_refuse').length,
+      bothClaim: rows.filter((r) => r.pattern === 'both_claim').length,
+      stillOpen: rows.filter((r) => r.state === 'open').length,
+      byItem: [...items.values()].sort((a, b) => b.count - a.count || a.itemCode.localeCompare(b.itemCode)),
+    };
+  }
+
+  /**
+   * 办案量: matters each officer opened in the period (the officer who files a matter handles it),
+   * counting every active case officer and township staffer in scope, including those with none.
+   */
+  private async workload(
+    em: EntityManager,
+    f: StatisticsFilter,
+    agencies: Map<string, AgencyRow>,
+  ): Promise<StatisticsView['workload']> {
+    const where = matterWhere(f);
+    const params: unknown[] = [...where.params, pgArray(OFFICER_ROLES)];
+    let scope = '';
+    if (f.agencyIds) {
+      scope = ' and u.agency_id = any(?::uuid[])';
+      params.push(pgArray(f.agencyIds));
+    }
+    const rows = await em.execute<{ id: string; name: string; agency_id: string; n: string }[]>(
+      `with counts as (select created_by_id, count(*) n from stats_matter_fact where ${where.sql} group by created_by_id)
+       select u.id, u.display_name name, u.agency_id, coalesce(c.n, 0) n
+         from app_user u left join counts c on c.created_by_id = u.id
+        where u.active and u.roles && ?::text[]${scope}
+        order by coalesce(c.n, 0) desc, u.display_name`,
+      params,
+    );
+    const byOfficer = rows.map((r) => ({
+      userId: r.id,
+      name: r.name,
+      agencyId: r.agency_id,
+      agencyName: agencies.get(r.agency_id)?.name_zh ?? '',
+      matters: Number(r.n),
+    }));
+    const units = new Map<string, StatisticsView['workload']['units'][number]>();
+    for (const o of byOfficer) {
+      const u = units.get(o.agencyId) ?? {
+        agencyId: o.agencyId,
+        name: o.agencyName,
+        officers: 0,
+        matters: 0,
+        perOfficer: 0,
+        under10: 0,
+      };
+      u.officers++;
+      u.matters += o.matters;
+      if (workloadBand(o.matters) === 'under_10') u.under10++;
+      units.set(o.agencyId, u);
+    }
+    for (const u of units.values()) u.perOfficer = round1(u.matters / u.officers);
+    const matters = byOfficer.reduce((s, o) => s + o.matters, 0);
+    const under10 = byOfficer.filter((o) => workloadBand(o.matters) === 'under_10').length;
+    return {
+      officers: byOfficer.length,
+      matters,
+      perOfficer: byOfficer.length ? round1(matters / byOfficer.length) : 0,
+      under10,
+      under10Share: share(under10, byOfficer.length),
+      distribution: WORKLOAD_BANDS.map((b) => ({
+        band: b.key,
+        label: b.label,
+        officers: byOfficer.filter((o) => workloadBand(o.matters) === b.key).length,
+      })),
+      units: [...units.values()].sort((a, b) => b.matters - a.matters),
+      byOfficer,
+    };
+  }
+
+  private async agencies(): Promise<AgencyRow[]> {
+    return this.em
+      .fork()
+      .execute<AgencyRow[]>('select id, code, kind::text kind, name_zh, parent_id from agency order by code');
+  }
+}
+
+function matterWhere(f: StatisticsFilter): { sql: string; params: unknown[] } {
+  const scope = scopeOf(f, 'matter');
+  return { sql: `started_on between ?::date and ?::date${scope.sql}`, params: [f.from, f.to, ...scope.params] };
+}
+
+const CLOCK_COLUMNS = ['clocks', 'met', 'met_on_time', 'warned', 'overdue', 'escalated'];
+
+/** Rows of the period or of the same period a year earlier (one scan for both). */
+function bothPeriods(
+  dateColumn: string,
+  f: StatisticsFilter,
+  prev: StatisticsFilter,
+): { sql: string; params: unknown[] } {
+  const scope = scopeOf(f, dateColumn === 'day' ? 'referral' : 'matter');
+  return {
+    sql: `(${dateColumn} between ?::date and ?::date or ${dateColumn} between ?::date and ?::date)${scope.sql}`,
+    params: [f.from, f.to, prev.from, prev.to, ...scope.params],
+  };
+}
+
+function scopeOf(f: StatisticsFilter, kind: 'matter' | 'referral'): { sql: string; params: unknown[] } {
+  let sql = '';
+  const params: unknown[] = [];
+  if (f.townshipId) {
+    sql += ' and township_id = ?';
+    params.push(f.townshipId);
+  }
+  if (f.agencyIds && kind === 'matter') {
+    sql += ' and agency_ids && ?::uuid[]';
+    params.push(pgArray(f.agencyIds));
+  }
+  if (f.agencyIds && kind === 'referral') {
+    sql += ' and (from_agency_id = any(?::uuid[]) or to_agency_id = any(?::uuid[]))';
+    params.push(pgArray(f.agencyIds), pgArray(f.agencyIds));
+  }
+  return { sql, params };
+}
+
+function referralWhere(f: StatisticsFilter): { sql: string; params: unknown[] } {
+  const scope = scopeOf(f, 'referral');
+  return { sql: `day between ?::date and ?::date${scope.sql}`, params: [f.from, f.to, ...scope.params] };
+}
+
+/** A PostgreSQL array literal of ids or role names (validated values: no quoting needed). */
+const pgArray = (values: readonly string[]): string => `{${values.join(',')}}`;
+const round1 = (n: number): number => Math.round(n * 10) / 10;
+const growth = (current: number, previous: number) => ({ previous, ...growthText(current, previous) });
+
+function ancestors(agency: AgencyRow, byId: Map<string, AgencyRow>): string[] {
+  const out: string[] = [];
+  let at = agency.parent_id ? byId.get(agency.parent_id) : undefined;
+  while (at && !out.includes(at.id)) {
+    out.push(at.id);
+    at = at.parent_id ? byId.get(at.parent_id) : undefined;
+  }
+  return out;
+}
+
+function subtree(rootId: string, agencies: AgencyRow[]): string[] {
+  const out = [rootId];
+  for (let i = 0; i < out.length; i++) for (const a of agencies) if (a.parent_id === out[i]) out.push(a.id);
+  return out;
+}

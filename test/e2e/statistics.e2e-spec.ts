@@ -1,0 +1,310 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import ExcelJS from 'exceljs';
+import type { AgencySummary, StatisticsView } from '@xietong/shared';
+import { bootApp, REPO_ROOT, runNode, type TestApp } from '../support/app.js';
+import { query } from '../support/database.js';
+
+/**
+ * The figures for leadership against the raw rows: a seeded year of activity is generated
+ * through the real CLI, then a handful of figures are computed here from the tables themselves
+ * (not from the rollups) and compared with the API, the XLSX workbook and the PDF.
+ */
+const CLI = resolve(REPO_ROOT, 'server', 'dist', 'cli.js');
+const YEAR = 2025;
+const HOUR = 3_600_000;
+
+let app: TestApp;
+let agencies: Map<string, AgencySummary>;
+const tokens = new Map<string, string>();
+const token = async (username: string): Promise<string> => {
+  let t = tokens.get(username);
+  if (!t) {
+    t = (await app.http.login(username)).accessToken;
+    tokens.set(username, t);
+  }
+  return t;
+};
+const id = (code: string): string => agencies.get(code)?.id ?? '';
+const cst = (d: Date): string => new Date(d.getTime() + 8 * HOUR).toISOString().slice(0, 10);
+const inYear = (day: string, year = YEAR): boolean => day.startsWith(`${year}-`);
+
+/** percentile_cont: linear interpolation between the two nearest ranks. */
+function percentile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return (s[lo] ?? 0) + ((s[hi] ?? 0) - (s[lo] ?? 0)) * (pos - lo);
+}
+
+interface Expected {
+  general: number;
+  simple: number;
+  previous: number;
+  growthText: string;
+  referrals: number;
+  returned: number;
+  signMedianHours: number;
+  overdue: number;
+  disputes: number;
+  bothRefuse: number;
+  officers: number;
+  under10: number;
+}
+let expected: Expected;
+
+/** The figures, from the source tables, with none of the server's SQL. */
+async function fromRawRows(): Promise<Expected> {
+  const matters = await query<{ started_on: string; procedure: string; created_by_id: string }>(
+    app.databaseUrl,
+    "select to_char(started_on, 'YYYY-MM-DD') started_on, procedure, created_by_id from matter",
+  );
+  const thisYear = matters.filter((m) => inYear(m.started_on));
+  const general = thisYear.filter((m) => m.procedure === 'general').length;
+  const simple = thisYear.length - general;
+  const previous = matters.filter((m) => inYear(m.started_on, YEAR - 1)).length;
+  const rate = ((thisYear.length - previous) / previous) * 100;
+  const timeline = await query<{ referral_id: string; action: string; to_state: string | null; at: Date }>(
+    app.databaseUrl,
+    'select referral_id, action, to_state, at from timeline_entry where referral_id is not null order by at',
+  );
+  const byReferral = new Map<string, typeof timeline>();
+  for (const t of timeline) byReferral.set(t.referral_id, [...(byReferral.get(t.referral_id) ?? []), t]);
+  const delivered = [...byReferral.entries()]
+    .map(([referralId, entries]) => ({ referralId, entries, at: entries.find((e) => e.to_state === 'delivered')?.at }))
+    .filter((r) => r.at && inYear(cst(r.at)));
+  const signHours = delivered.flatMap((r) => {
+    const signed = r.entries.find((e) => e.action === 'referral.sign');
+    return signed && r.at ? [(signed.at.getTime() - r.at.getTime()) / HOUR] : [];
+  });
+  const ids = new Set(delivered.map((r) => r.referralId));
+  const clocks = await query<{ referral_id: string; overdue_at: Date | null }>(
+    app.databaseUrl,
+    'select referral_id, overdue_at from referral_clock',
+  );
+  const disputes = await query<{ pattern: string; created_at: Date }>(
+    app.databaseUrl,
+    'select pattern, created_at from responsibility_dispute',
+  );
+  const disputesThisYear = disputes.filter((d) => inYear(cst(d.created_at)));
+  const officers = await query<{ id: string }>(
+    app.databaseUrl,
+    "select id from app_user where active and (roles && '{case_officer,township_staff}')",
+  );
+  const handled = new Map<string, number>();
+  for (const m of thisYear) handled.set(m.created_by_id, (handled.get(m.created_by_id) ?? 0) + 1);
+  return {
+    general,
+    simple,
+    previous,
+    growthText: `较上年增长${rate.toFixed(1)}%`,
+    referrals: delivered.length,
+    returned: delivered.filter((r) => r.entries.some((e) => e.action === 'referral.return')).length,
+    signMedianHours: Math.round(percentile(signHours, 0.5) * 10) / 10,
+    overdue: clocks.filter((c) => ids.has(c.referral_id) && c.overdue_at !== null).length,
+    disputes: disputesThisYear.length,
+    bothRefuse: disputesThisYear.filter((d) => d.pattern === 'both_refuse').length,
+    officers: officers.length,
+    under10: officers.filter((o) => (handled.get(o.id) ?? 0) < 10).length,
+  };
+}
+
+beforeAll(async () => {
+  app = await bootApp();
+  const list = await app.http.get<AgencySummary[]>('/api/agencies', await token('sysadmin'));
+  agencies = new Map(list.body.map((a) => [a.code, a]));
+  const run = await runNode(
+    CLI,
+    ['seed:activity', '--seed', '7', '--year', String(YEAR), '--matters', '400'],
+    app.env,
+    120_000,
+  );
+  if (run.code !== 0) throw new Error(`seed:activity failed:\n${run.output}`);
+  expected = await fromRawRows();
+}, 180_000);
+afterAll(async () => {
+  if (process.env.XT_DEBUG) console.log(app.output());
+  await app?.close();
+});
+
+const stats = async (username: string, qs = `from=${YEAR}-01-01&to=${YEAR}-12-31`) =>
+  app.http.get<StatisticsView>(`/api/statistics?${qs}`, await token(username));
+
+describe('the generated year', () => {
+  it('has the report’s shape: two general cases for each simple one, growth, a third of officers in single digits', () => {
+    expect(expected.general + expected.simple).toBe(400);
+    expect(expected.general).toBe(Math.round((400 * 1335) / 2014));
+    expect(expected.referrals).toBeGreaterThan(50);
+    expect(expected.returned).toBeGreaterThan(0);
+    expect(expected.under10 / expected.officers).toBeGreaterThanOrEqual(1 / 3);
+  });
+
+  it('is generated once: a second run finds the marker and writes nothing', async () => {
+    const before = await query<{ n: string }>(app.databaseUrl, 'select count(*) n from matter');
+    const again = await runNode(CLI, ['seed:activity', '--seed', '7', '--year', String(YEAR)], app.env, 60_000);
+    expect(again.code).toBe(0);
+    expect(again.output).toContain('nothing to do');
+    const after = await query<{ n: string }>(app.databaseUrl, 'select count(*) n from matter');
+    expect(after).toEqual(before);
+  });
+});
+
+describe('GET /api/statistics', () => {
+  it('matches the figures computed from the raw rows', async () => {
+    const res = await stats('sysadmin');
+    expect(res.status).toBe(200);
+    const s = res.body;
+    expect(s.scope.countyWide).toBe(true);
+    expect(s.matters).toMatchObject({
+      total: expected.general + expected.simple,
+      general: expected.general,
+      simple: expected.simple,
+    });
+    expect(s.matters.growth.total).toMatchObject({ previous: expected.previous, text: expected.growthText });
+    expect(s.matters.byCategory.reduce((n, c) => n + c.total, 0)).toBe(s.matters.total);
+    expect(s.referrals.total).toBe(expected.referrals);
+    expect(s.referrals.byKind.reduce((n, k) => n + k.count, 0)).toBe(expected.referrals);
+    expect(s.referrals.returned).toBe(expected.returned);
+    expect(s.referrals.returnedRate).toBe(Math.round((expected.returned / expected.referrals) * 1000) / 10);
+    expect(s.referrals.timeToSign.medianHours).toBe(expected.signMedianHours);
+    expect(s.clocks.overdue).toBe(expected.overdue);
+    expect(s.disputes).toMatchObject({ opened: expected.disputes, bothRefuse: expected.bothRefuse });
+    expect(s.workload).toMatchObject({ officers: expected.officers, under10: expected.under10 });
+    expect(s.sections.pending).toEqual(
+      expect.arrayContaining(['joint_interviews', 'reviews', 'court_applications', 'disclosures', 'channels']),
+    );
+  });
+
+  it('shows a new matter after the rollup is refreshed', async () => {
+    const before = (await stats('sysadmin')).body.matters.total;
+    const [m] = await query<{ id: string }>(
+      app.databaseUrl,
+      `select id from matter where started_on < '${YEAR}-12-01' limit 1`,
+    );
+    await query(
+      app.databaseUrl,
+      `insert into matter (id, number, item_id, boundary_version_id, township_id, place, party_kind, party_name,
+         procedure, origin_agency_id, started_on, summary, created_by_id, created_at)
+       select gen_random_uuid(), '协-${YEAR}-T000001', item_id, boundary_version_id, township_id, place, party_kind,
+              party_name, 'simple', origin_agency_id, '${YEAR}-12-15', summary, created_by_id, now()
+         from matter where id = $1`,
+      [m?.id],
+    );
+    const refresh = await app.http.post('/api/statistics/refresh', undefined, await token('sysadmin'));
+    expect(refresh.status).toBe(200);
+    const after = (await stats('sysadmin')).body;
+    expect(after.matters.total).toBe(before + 1);
+    expect(after.matters.simple).toBe(expected.simple + 1);
+    expected = await fromRawRows();
+  });
+
+  it('gives an agency head their own agency’s workload only', async () => {
+    const res = await stats('cq.head');
+    expect(res.status).toBe(200);
+    expect(res.body.scope.countyWide).toBe(false);
+    const officers = res.body.workload.byOfficer;
+    expect(officers.length).toBeGreaterThan(0);
+    expect(new Set(officers.map((o) => o.agencyId))).toEqual(new Set([id('ZFJ-CQ')]));
+    const [raw] = await query<{ n: string }>(
+      app.databaseUrl,
+      "select count(*) n from app_user where active and agency_id = $1 and roles && '{case_officer,township_staff}'",
+      [id('ZFJ-CQ')],
+    );
+    expect(officers.length).toBe(Number(raw?.n));
+    // The bureau's head sees the bureau and the squadrons under it.
+    const bureau = await stats('zfj.head');
+    const units = new Set(bureau.body.workload.byOfficer.map((o) => o.agencyId));
+    expect([...units].every((u) => ['ZFJ', 'ZFJ-CQ', 'ZFJ-HZ', 'ZFJ-XK'].map(id).includes(u))).toBe(true);
+    expect(units.has(id('ZFJ-CQ'))).toBe(true);
+  });
+
+  it('refuses another agency to an agency head, and everything to township staff and anonymous callers', async () => {
+    expect((await stats('cq.head', `agency=${id('GAJ')}`)).status).toBe(403);
+    expect((await stats('cq.head', 'agency=ZFJ')).status).toBe(403);
+    expect((await stats('lz.staff')).status).toBe(403);
+    expect((await app.http.get(`/api/reports/annual?year=${YEAR}`, await token('lz.staff'))).status).toBe(403);
+    expect((await app.http.get('/api/statistics')).status).toBe(401);
+    expect((await app.http.post('/api/statistics/refresh', undefined, await token('cq.head'))).status).toBe(403);
+    // The guidance office sees any agency's figures.
+    const gaj = await stats('zdb.arbiter', `from=${YEAR}-01-01&to=${YEAR}-12-31&agency=GAJ`);
+    expect(gaj.status).toBe(200);
+    expect(gaj.body.referrals.byReceiver.map((a) => a.code)).toContain('GAJ');
+  });
+
+  it('answers 400 naming the field for bad input', async () => {
+    const bad = async (qs: string) =>
+      (await app.http.get<{ details: { field: string }[] }>(`/api/statistics?${qs}`, await token('sysadmin'))).body
+        .details;
+    expect(await bad('from=2025-13-01')).toEqual([expect.objectContaining({ field: 'from' })]);
+    expect(await bad('from=2025-06-01&to=2025-01-01')).toEqual([expect.objectContaining({ field: 'to' })]);
+    expect(await bad('agency=NOPE')).toEqual([expect.objectContaining({ field: 'agency' })]);
+    expect(await bad('township=GAJ')).toEqual([expect.objectContaining({ field: 'township' })]);
+    const report = await app.http.get<{ details: { field: string }[] }>(
+      '/api/reports/annual?year=abc&format=docx',
+      await token('sysadmin'),
+    );
+    expect(report.status).toBe(400);
+    expect(report.body.details.map((d) => d.field).sort()).toEqual(['format', 'year']);
+  });
+});
+
+describe('GET /api/reports/annual', () => {
+  it('as XLSX: one sheet per section, with the numbers of the API', async () => {
+    const res = await app.http.download(`/api/reports/annual?year=${YEAR}&format=xlsx`, await token('sysadmin'));
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as unknown as ExcelJS.Buffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      '说明',
+      '案件办理情况',
+      '移送协作情况',
+      '法定时限执行情况',
+      '职责争议情况',
+      '执法人员办案量',
+    ]);
+    const row = (sheet: string, first: string): unknown[] => {
+      let found: unknown[] = [];
+      wb.getWorksheet(sheet)?.eachRow((r) => {
+        const values = (r.values as unknown[]).slice(1);
+        if (values[0] === first && found.length === 0) found = values;
+      });
+      return found;
+    };
+    expect(row('案件办理情况', '合计')).toEqual([
+      '合计',
+      expected.general,
+      expected.simple,
+      expected.general + expected.simple,
+    ]);
+    expect(row('案件办理情况', '增减')[3]).toBe(
+      `较上年增长${(((expected.general + expected.simple - expected.previous) / expected.previous) * 100).toFixed(1)}%`,
+    );
+    expect(row('移送协作情况', '退回')).toEqual(['退回', '退回件数', expected.returned]);
+    expect(row('法定时限执行情况', '逾期')).toEqual(['逾期', expected.overdue]);
+    expect(row('执法人员办案量', '合计').slice(0, 2)).toEqual(['合计', expected.officers]);
+    expect(row('执法人员办案量', '合计')[4]).toBe(expected.under10);
+    expect(row('职责争议情况', '合计')).toEqual(['合计', '争着推', expected.bothRefuse]);
+  });
+
+  it('as PDF: opens, renders, and states the headline numbers in Chinese', async () => {
+    const res = await app.http.download(`/api/reports/annual?year=${YEAR}&format=pdf`, await token('sysadmin'));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/pdf');
+    const dir = mkdtempSync(join(tmpdir(), 'xt-report-'));
+    const pdf = join(dir, 'report.pdf');
+    writeFileSync(pdf, res.body);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', pdf, join(dir, 'page')]);
+    const png = readFileSync(join(dir, 'page-1.png'));
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString('utf8').replace(/\s+/g, '');
+    const total = expected.general + expected.simple;
+    expect(text).toContain(`全年共承办行政处罚案件${total}件`);
+    expect(text).toContain(`其中一般程序案件${expected.general}件、简易程序案件${expected.simple}件`);
+    expect(text).toContain(`办案数量为个位数的${expected.under10}人`);
+    expect(text).toContain(`“争着推”${expected.bothRefuse}起`);
+  });
+});
