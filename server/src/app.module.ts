@@ -9,6 +9,7 @@ import { AgenciesModule } from './agencies/agencies.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
+import { ChannelsCoreModule, ChannelsModule } from './channels/channels.module.js';
 import { ClocksModule } from './clocks/clocks.module.js';
 import { PolicyModule } from './common/policy/policy.module.js';
 import { AppConfig } from './config/app-config.provider.js';
@@ -87,6 +88,7 @@ export class AppModule {
       OutboxModule,
       ClocksModule,
       NotificationsModule,
+      ChannelsCoreModule,
     ];
     const http = runtime.serveHttp
       ? [
@@ -98,6 +100,7 @@ export class AppModule {
           ReferralsModule,
           AttachmentsModule,
           RealtimeModule,
+          ChannelsModule,
           QueueDashboardModule,
         ]
       : [];

@@ -77,14 +77,17 @@ async function main(): Promise<number> {
 }
 
 /**
- * Constraints the ORM cannot describe (exclusion constraints) are written by hand in migrations;
- * the entity diff would drop them, so the drift check leaves them out.
+ * Constraints and indexes the ORM cannot describe (exclusion constraints, trigram and partial
+ * indexes) are written by hand in migrations; the entity diff would drop them, so the drift check
+ * leaves them out.
  */
 const HAND_WRITTEN_CONSTRAINTS = ['boundary_version_no_overlap'];
+const HAND_WRITTEN_INDEXES = ['channel_message_body_trgm', 'channel_member_live_user', 'channel_member_live_agency'];
 function withoutHandWrittenConstraints(sql: string): string {
   return sql
     .split('\n')
     .filter((line) => !HAND_WRITTEN_CONSTRAINTS.some((name) => line.includes(`drop constraint "${name}"`)))
+    .filter((line) => !HAND_WRITTEN_INDEXES.some((name) => line.includes(`drop index "${name}"`)))
     .join('\n');
 }
 

@@ -46,5 +46,8 @@ export const EnvSchema = z.object({
   WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
   CLOCK_TIME_SCALE: z.coerce.number().min(1).max(10_000_000).default(1),
+  CHANNEL_SEND_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
+  CHANNEL_SEND_WINDOW_SECONDS: seconds.max(3600).default(10),
+  CHANNEL_ACK_REMIND_SECONDS: seconds.max(7 * 24 * 3600).default(3600),
 });
 export type Env = z.output<typeof EnvSchema>;

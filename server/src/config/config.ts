@@ -35,6 +35,8 @@ export interface AppConfig {
   attachments: { dir: string; maxBytes: number };
   webhooks: { attempts: number; retryBaseMs: number };
   databasePoolMax: number;
+  /** channel messages a user may send per window, and how often unacknowledged recipients are reminded */
+  channels: { sendLimit: number; sendWindowMs: number; ackRemindMs: number };
 }
 
 export class ConfigError extends Error {
@@ -102,6 +104,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     faultKillAfterCommit: e.FAULT_KILL_AFTER_COMMIT,
     clockTimeScale: e.CLOCK_TIME_SCALE,
     databasePoolMax: e.DATABASE_POOL_MAX,
+    channels: {
+      sendLimit: e.CHANNEL_SEND_LIMIT,
+      sendWindowMs: e.CHANNEL_SEND_WINDOW_SECONDS * 1000,
+      ackRemindMs: e.CHANNEL_ACK_REMIND_SECONDS * 1000,
+    },
     webhooks: { attempts: e.WEBHOOK_ATTEMPTS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS },
     attachments: {
       dir: resolve(e.ATTACHMENTS_DIR ?? resolve(dirname(embeddedDir), 'attachments')),

@@ -1,6 +1,15 @@
 import { Agency } from '../agencies/agency.entity.js';
 import { AuthSession, RefreshToken } from '../auth/session.entity.js';
 import { Attachment } from '../attachments/attachment.entity.js';
+import {
+  Channel,
+  ChannelAck,
+  ChannelChangeRecord,
+  ChannelMember,
+  ChannelMessage,
+  ChannelMessageVersion,
+  ChannelRead,
+} from '../channels/channel.entity.js';
 import { BoundaryVersionRecord, EnforcementItem } from '../catalogue/catalogue.entity.js';
 import { ClockSetting, HolidayArrangement, ReferralClock } from '../clocks/clock.entity.js';
 import { Notification, WebhookDelivery, WebhookSubscription } from '../notifications/notification.entity.js';
@@ -30,4 +39,11 @@ export const ENTITIES = [
   Notification,
   WebhookSubscription,
   WebhookDelivery,
+  Channel,
+  ChannelMember,
+  ChannelMessage,
+  ChannelMessageVersion,
+  ChannelChangeRecord,
+  ChannelRead,
+  ChannelAck,
 ];

@@ -4,7 +4,13 @@ import { AppConfig } from '../config/app-config.provider.js';
 import { QueueService, withTimeout } from '../queue/queue.service.js';
 import { OutboxMessage } from './outbox.entity.js';
 
-export type OutboxTopic = 'referral.changed' | 'dispute.opened' | 'clock.schedule' | 'clock.changed';
+export type OutboxTopic =
+  | 'referral.changed'
+  | 'dispute.opened'
+  | 'clock.schedule'
+  | 'clock.changed'
+  /** a channel message asks for acknowledgement: schedules its reminders */
+  | 'channel.ack_requested';
 
 const BATCH = 200;
 const IDLE_MS = 250;
