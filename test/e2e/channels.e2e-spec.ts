@@ -394,7 +394,24 @@ describe('matter channels', () => {
     const channelId = ch.body.id;
     const bureau = await client('zfj.officer');
     await bureau.sync([{ channelId, after: 0 }]);
-    await send(bureau, channelId, '现场已取证，拟移送龙洲街道办理（占道经营）。');
+    const first = await send(bureau, channelId, '现场已取证，拟移送龙洲街道办理（占道经营）。');
+    const file = await app.http.upload<{ id: string }>(
+      `/api/matters/${matter.id}/attachments`,
+      Buffer.from('现场检查笔录：当事人在人行道摆摊。\n'),
+      '现场检查笔录.txt',
+      await token('zfj.officer'),
+    );
+    expect(file.status).toBe(201);
+    const reply = await send(bureau, channelId, '笔录见附件', { replyTo: first.id, attachmentIds: [file.body.id] });
+    const stranger = await bureau.emit(SocketEvent.ChannelSend, {
+      channelId,
+      clientId: randomUUID(),
+      text: '别的频道的回复',
+      replyTo: randomUUID(),
+      attachmentIds: [randomUUID()],
+    });
+    expect(stranger).toMatchObject({ ok: false, error: { code: 'Bad Request' } });
+    if (!stranger.ok) expect(stranger.error.details?.map((d) => d.field)).toEqual(['replyTo']);
 
     // The township is not on the matter yet: no joining, no history, no search hits.
     const township = await client('lz.staff');
@@ -427,6 +444,12 @@ describe('matter channels', () => {
     const history = await app.http.get<HistoryPage>(`/api/channels/${channelId}/messages`, await token('lz.staff'));
     expect(history.status).toBe(200);
     expect(history.body.messages.map((m) => m.kind)).toEqual(expect.arrayContaining(['user', 'system']));
+    expect(history.body.messages.find((m) => m.id === reply.id)).toMatchObject({
+      replyTo: first.id,
+      attachmentIds: [file.body.id],
+    });
+    // The township, now on the matter, downloads the attachment like any matter document.
+    expect((await app.http.download(`/api/attachments/${file.body.id}`, await token('lz.staff'))).status).toBe(200);
     const [{ n } = { n: '0' }] = await query<{ n: string }>(
       app.databaseUrl,
       `select count(*) n from channel_message where channel_id = $1 and kind = 'system'`,
@@ -523,5 +546,92 @@ describe('joint meetings and membership', () => {
     const bad = await app.http.post('/api/channels', { kind: 'direct' }, await token('zfj.liaison'));
     expect(bad.status).toBe(400);
     expect((bad.body as { details: { field: string }[] }).details[0]?.field).toBe('userId');
+  });
+});
+
+describe('history, presence and typing', () => {
+  it('pages history by seq in both directions', async () => {
+    const channel = await channelNamed('jcy.liaison', '执法局—检察院公益诉讼线索联络群');
+    const c = await client('jcy.liaison');
+    const sent = [];
+    for (let i = 1; i <= 7; i++) sent.push(await send(c, channel.id, `公益诉讼线索第 ${i} 条：河道非法采砂`));
+    const seqs = sent.map((m) => m.seq);
+    const page = async (q: string) =>
+      (await app.http.get<HistoryPage>(`/api/channels/${channel.id}/messages?${q}`, await token('zfj.liaison'))).body;
+    const latest = await page('limit=3');
+    expect(latest.messages.map((m) => m.seq)).toEqual(seqs.slice(4));
+    expect(latest.hasMore).toBe(true);
+    const older = await page(`before=${latest.messages[0]?.seq}&limit=3`);
+    expect(older.messages.map((m) => m.seq)).toEqual(seqs.slice(1, 4));
+    const forward = await page(`after=${seqs[0]}&limit=4`);
+    expect(forward.messages.map((m) => m.seq)).toEqual(seqs.slice(1, 5));
+    expect(forward.hasMore).toBe(true);
+    const end = await page(`after=${seqs[6]}`);
+    expect(end).toEqual({ messages: [], hasMore: false });
+    const bad = await app.http.get(`/api/channels/${channel.id}/messages?limit=1000`, await token('zfj.liaison'));
+    expect(bad.status).toBe(400);
+    expect((bad.body as { details: { field: string }[] }).details[0]?.field).toBe('limit');
+    const search = await app.http.get<SearchHit[]>(
+      `/api/channels/search?q=${encodeURIComponent('非法采砂')}`,
+      await token('zfj.liaison'),
+    );
+    expect(search.body.filter((h) => h.message.channelId === channel.id)).toHaveLength(7);
+    const elsewhere = await app.http.get<SearchHit[]>(
+      `/api/channels/search?q=${encodeURIComponent('非法采砂')}`,
+      await token('gaj.liaison'),
+    );
+    expect(elsewhere.body).toEqual([]);
+  });
+
+  it('shows co-members who is online, away or gone, and who is typing, without storing it', async () => {
+    const channel = await channelNamed('zfj.liaison', LIAISON);
+    const watcher = await client('zfj.head');
+    await watcher.sync([{ channelId: channel.id, after: channel.lastChangeSeq }]);
+    const presence: { userId: string; state: string }[] = [];
+    const typing: { channelId: string; userId: string }[] = [];
+    watcher.socket.on(SocketEvent.PresenceChanged, (p) => presence.push(p));
+    watcher.socket.on(SocketEvent.ChannelTyping, (t) => typing.push(t));
+    const head = await userId('gaj.head');
+    const other = await client('gaj.head');
+    await until('online reaches the co-member', () => presence.some((p) => p.userId === head && p.state === 'online'));
+    expect(await other.emit(SocketEvent.PresenceSet, { state: 'away' })).toEqual({ ok: true, data: { state: 'away' } });
+    await until('away reaches the co-member', () => presence.some((p) => p.userId === head && p.state === 'away'));
+    expect(await other.emit(SocketEvent.PresenceSet, { state: 'busy' })).toMatchObject({
+      ok: false,
+      error: { details: [{ field: 'state' }] },
+    });
+
+    const before = await query<{ n: string }>(
+      app.databaseUrl,
+      'select count(*) n from channel_change where channel_id = $1',
+      [channel.id],
+    );
+    expect(await other.emit(SocketEvent.ChannelTyping, { channelId: channel.id })).toEqual({
+      ok: true,
+      data: { sent: true },
+    });
+    expect(await other.emit(SocketEvent.ChannelTyping, { channelId: channel.id })).toEqual({
+      ok: true,
+      data: { sent: false },
+    });
+    await until('typing reaches the co-member', () =>
+      typing.some((t) => t.userId === head && t.channelId === channel.id),
+    );
+    const after = await query<{ n: string }>(
+      app.databaseUrl,
+      'select count(*) n from channel_change where channel_id = $1',
+      [channel.id],
+    );
+    expect(after).toEqual(before);
+    const outsider = await client('zjj.liaison');
+    expect(await outsider.emit(SocketEvent.ChannelTyping, { channelId: channel.id })).toMatchObject({
+      ok: false,
+      error: { code: 'Not Found' },
+    });
+
+    other.socket.disconnect();
+    await until('offline reaches the co-member', () =>
+      presence.some((p) => p.userId === head && p.state === 'offline'),
+    );
   });
 });

@@ -195,8 +195,10 @@ export class MessagesService implements OnModuleInit {
     });
     if (msg.attachmentIds.length > 0) {
       const ok = await em.execute<{ id: string }[]>(
-        `select id from attachment where id = any(?::uuid[]) and (matter_id = ? or uploaded_by_id = ?)`,
-        [pgArray(msg.attachmentIds), ctx.channel.matter_id, actor.userId],
+        // A matter channel carries its matter's documents; other channels what the sender uploaded.
+        `select id from attachment where id = any(?::uuid[])
+            and (case when ?::uuid is null then uploaded_by_id = ? else matter_id = ? end)`,
+        [pgArray(msg.attachmentIds), ctx.channel.matter_id, actor.userId, ctx.channel.matter_id],
       );
       const found = new Set(ok.map((r) => r.id));
       msg.attachmentIds.forEach((a, i) => {
