@@ -68,7 +68,11 @@ export class ChannelsGateway implements OnGatewayConnection<AppSocket>, OnGatewa
     if (!actor) return;
     try {
       const ids = await this.access.memberChannelIds(this.em.fork(), actor);
-      if (socket.connected) await socket.join(ids.map(rooms.channel));
+      // A recovered connection gets its old rooms back: drop channel rooms it is no longer a member of.
+      const allowed = new Set(ids.map(rooms.channel));
+      for (const room of socket.rooms)
+        if (room.startsWith(rooms.channel('')) && !allowed.has(room)) await socket.leave(room);
+      if (socket.connected) await socket.join([...allowed]);
       await this.setPresence(actor, socket.id, 'online', ids);
     } catch (err) {
       this.logger.warn({ err, userId: actor.userId }, 'channel rooms not joined');
