@@ -65,9 +65,7 @@ export class ChannelAccess {
   async postable(em: EntityManager, actor: Actor, channelId: string): Promise<ChannelContext> {
     const ctx = await this.readable(em, actor, channelId);
     if (ctx.channel.archived_at && ctx.scope.member) {
-      const e = new Conflict('该群已归档，只读 (the channel is archived: read-only)');
-      e.details = [{ field: 'state', message: 'archived' }];
-      throw e;
+      throw archivedConflict();
     }
     this.policy.authorize(actor, 'channel.post', ctx.scope, 'channel');
     return ctx;
@@ -170,10 +168,15 @@ export class ChannelAccess {
       [channelId],
     );
     if (!row) {
-      const e = new Conflict('该群已归档，只读 (the channel is archived: read-only)');
-      e.details = [{ field: 'state', message: 'archived' }];
-      throw e;
+      throw archivedConflict();
     }
     return { seq: row.last_seq, changeSeq: row.last_change_seq };
   }
+}
+
+/** 409 for writing in an archived channel: read-only for good. */
+export function archivedConflict(): Conflict {
+  const e = new Conflict('该群已归档，只读 (the channel is archived: read-only)');
+  e.details = [{ field: 'state', message: 'archived' }];
+  return e;
 }

@@ -20,7 +20,7 @@ import {
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../common/errors.js';
 import { hasRole, type Actor } from '../common/policy/actor.js';
 import { PolicyService } from '../common/policy/policy.service.js';
-import { ChannelAccess, type ChannelContext, type ChannelRow } from './channel-access.js';
+import { archivedConflict, ChannelAccess, type ChannelContext, type ChannelRow } from './channel-access.js';
 import { ChannelEvents } from './channel-events.js';
 import {
   changeView,
@@ -252,9 +252,7 @@ export class ChannelsService {
     const ctx = await this.access.readable(em, actor, channelId);
     this.policy.authorize(actor, 'channel.manage', ctx.scope, 'channel');
     if (ctx.channel.archived_at) {
-      const e = new Conflict('该群已归档，只读 (the channel is archived: read-only)');
-      e.details = [{ field: 'state', message: 'archived' }];
-      throw e;
+      throw archivedConflict();
     }
     return ctx;
   }

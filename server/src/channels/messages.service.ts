@@ -26,7 +26,7 @@ import { NotificationsService } from '../notifications/notifications.service.js'
 import { DeliveryProcessor } from '../outbox/delivery.processor.js';
 import { OutboxRelay } from '../outbox/outbox.service.js';
 import { QueueService } from '../queue/queue.service.js';
-import { ChannelAccess, type ChannelContext } from './channel-access.js';
+import { archivedConflict, ChannelAccess, type ChannelContext } from './channel-access.js';
 import { ChannelEvents } from './channel-events.js';
 import {
   changesAfter,
@@ -88,56 +88,24 @@ export class MessagesService implements OnModuleInit {
     await this.limiter.take(actor.userId);
     const ctx = await this.access.postable(em, actor, msg.channelId);
     const recipients = await this.checkReferences(em, actor, ctx, msg);
-    let row: MessageRow;
-    let change: ChannelChange;
+    const extras = recipients.mentioned.length > 0 || msg.requiresAck;
+    const store = async (em: EntityManager) => {
+      const row = await this.storeMessage(em, ctx.channel.id, actor.userId, msg);
+      if (recipients.mentioned.length > 0) await this.notifyMentions(em, ctx, row, recipients.mentioned);
+      if (msg.requiresAck) {
+        await em.execute(
+          `insert into channel_ack (id, message_id, user_id, reminders) select gen_random_uuid(), ?, u, 0 from unnest(?::uuid[]) u`,
+          [row.id, pgArray(recipients.ackRecipients)],
+        );
+        OutboxRelay.record(em, 'channel.ack_requested', { messageId: row.id });
+      }
+      return row;
+    };
+    let row: MessageRow & ChangeColumns;
     try {
-      ({ row, change } = await em.transactional(async (tx) => {
-        const pos = await this.access.nextPosition(tx, ctx.channel.id, true);
-        const [inserted] = await tx.execute<MessageRow[]>(
-          `with m as (
-             insert into channel_message (id, channel_id, seq, client_id, kind, sender_id, body, reply_to,
-               mention_user_ids, mention_agency_ids, attachment_ids, requires_ack, version, created_at)
-             values (gen_random_uuid(), ?, ?, ?, 'user', ?, ?, ?, ?::uuid[], ?::uuid[], ?::uuid[], ?, 1, now())
-             returning *)
-           select ${MESSAGE_COLUMNS} from m left join app_user u on u.id = m.sender_id`,
-          [
-            ctx.channel.id,
-            pos.seq,
-            msg.clientId,
-            actor.userId,
-            msg.text,
-            msg.replyTo ?? null,
-            pgArray(msg.mentions.userIds),
-            pgArray(msg.mentions.agencyIds),
-            pgArray(msg.attachmentIds),
-            msg.requiresAck,
-          ],
-        );
-        if (!inserted) throw new Error('message not stored');
-        await tx.execute(
-          `insert into channel_message_version (id, message_id, version, body, mention_user_ids, mention_agency_ids, edited_by_id, created_at)
-           values (gen_random_uuid(), ?, 1, ?, ?::uuid[], ?::uuid[], ?, now())`,
-          [inserted.id, msg.text, pgArray(msg.mentions.userIds), pgArray(msg.mentions.agencyIds), actor.userId],
-        );
-        // The sender has read what they wrote.
-        await this.setReadPosition(tx, ctx.channel.id, actor.userId, pos.seq);
-        const c = await recordChange(tx, {
-          channelId: ctx.channel.id,
-          changeSeq: pos.changeSeq,
-          type: 'message.created',
-          messageId: inserted.id,
-          userId: actor.userId,
-        });
-        await this.notifyMentions(tx, ctx, inserted, recipients.mentioned);
-        if (msg.requiresAck) {
-          await tx.execute(
-            `insert into channel_ack (id, message_id, user_id, reminders) select gen_random_uuid(), ?, u, 0 from unnest(?::uuid[]) u`,
-            [inserted.id, pgArray(recipients.ackRecipients)],
-          );
-          OutboxRelay.record(tx, 'channel.ack_requested', { messageId: inserted.id });
-        }
-        return { row: inserted, change: changeView(c, new Map([[inserted.id, inserted]]), false) };
-      }));
+      // Without mentions or 需确认 the whole write is one statement (atomic on its own): the
+      // channel's row lock is held only while it runs.
+      row = extras ? await em.transactional(store) : await store(em);
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       // The same client id raced itself: the first one stored it.
@@ -146,8 +114,70 @@ export class MessagesService implements OnModuleInit {
       return this.sameAck(first, msg.channelId);
     }
     if (msg.requiresAck) this.relay.kick();
-    this.events.change(change);
+    this.events.change(
+      changeView(
+        {
+          channel_id: row.channel_id,
+          change_seq: row.change_seq,
+          type: 'message.created',
+          message_id: row.id,
+          user_id: actor.userId,
+          data: null,
+          created_at: row.created_at,
+        },
+        new Map([[row.id, row]]),
+        false,
+      ),
+    );
     return { id: row.id, seq: row.seq, createdAt: new Date(row.created_at).toISOString() };
+  }
+
+  /**
+   * One statement: takes the channel's next seq and change position under its row lock, stores
+   * the message, its first version, the sender's read position and the change record.
+   */
+  private async storeMessage(
+    em: EntityManager,
+    channelId: string,
+    senderId: string,
+    msg: Pick<Send, 'clientId' | 'text' | 'replyTo' | 'mentions' | 'attachmentIds' | 'requiresAck'>,
+  ): Promise<MessageRow & ChangeColumns> {
+    const [row] = await em.execute<(MessageRow & ChangeColumns)[]>(
+      `with pos as (
+         update channel set last_seq = last_seq + 1, last_change_seq = last_change_seq + 1
+          where id = ? and archived_at is null returning last_seq, last_change_seq),
+       m as (
+         insert into channel_message (id, channel_id, seq, client_id, kind, sender_id, body, reply_to,
+           mention_user_ids, mention_agency_ids, attachment_ids, requires_ack, version, created_at)
+         select gen_random_uuid(), ?, pos.last_seq, ?, 'user', ?, ?, ?, ?::uuid[], ?::uuid[], ?::uuid[], ?, 1, now() from pos
+         returning *),
+       v as (
+         insert into channel_message_version (id, message_id, version, body, mention_user_ids, mention_agency_ids, edited_by_id, created_at)
+         select gen_random_uuid(), m.id, 1, m.body, m.mention_user_ids, m.mention_agency_ids, m.sender_id, now() from m),
+       r as (
+         insert into channel_read (id, channel_id, user_id, seq, updated_at)
+         select gen_random_uuid(), m.channel_id, m.sender_id, m.seq, now() from m
+         on conflict (channel_id, user_id) do update set seq = greatest(channel_read.seq, excluded.seq), updated_at = now()),
+       c as (
+         insert into channel_change (id, channel_id, change_seq, type, message_id, user_id, created_at)
+         select gen_random_uuid(), m.channel_id, pos.last_change_seq, 'message.created', m.id, m.sender_id, now() from m, pos
+         returning change_seq)
+       select ${MESSAGE_COLUMNS}, c.change_seq from m cross join c left join app_user u on u.id = m.sender_id`,
+      [
+        channelId,
+        channelId,
+        msg.clientId,
+        senderId,
+        msg.text,
+        msg.replyTo ?? null,
+        pgArray(msg.mentions.userIds),
+        pgArray(msg.mentions.agencyIds),
+        pgArray(msg.attachmentIds),
+        msg.requiresAck,
+      ],
+    );
+    if (!row) throw archivedConflict();
+    return row;
   }
 
   private async byClientId(em: EntityManager, senderId: string, clientId: string) {
@@ -522,6 +552,10 @@ export class MessagesService implements OnModuleInit {
     changes.forEach((c) => this.events.change(c));
     this.logger.debug({ outboxId, channelId }, 'system message posted');
   }
+}
+
+interface ChangeColumns {
+  change_seq: number;
 }
 
 function retractedConflict(): Conflict {
