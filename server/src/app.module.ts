@@ -12,6 +12,7 @@ import { InterferenceModule } from './interference/interference.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
+import { ChannelsCoreModule, ChannelsModule } from './channels/channels.module.js';
 import { ClocksModule } from './clocks/clocks.module.js';
 import { PolicyModule } from './common/policy/policy.module.js';
 import { AppConfig } from './config/app-config.provider.js';
@@ -96,6 +97,7 @@ export class AppModule {
       // follows delivered outbox messages, so it runs wherever the workers do
       DisclosuresModule,
       StatisticsCoreModule,
+      ChannelsCoreModule,
     ];
     const http = runtime.serveHttp
       ? [
@@ -110,6 +112,7 @@ export class AppModule {
           InterferenceModule,
           StatisticsModule,
           RealtimeModule,
+          ChannelsModule,
           QueueDashboardModule,
         ]
       : [];

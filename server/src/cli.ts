@@ -134,8 +134,8 @@ function activityOptions(args: string[]): { seed?: number; year?: number; matter
 }
 
 /**
- * Constraints and triggers the ORM cannot describe (exclusion constraints, append-only triggers)
- * are written by hand in migrations; the entity diff would drop them, so the drift check leaves
+ * Constraints, triggers and indexes the ORM cannot describe (exclusion constraints, append-only
+ * triggers, trigram and partial indexes) are written by hand in migrations; the entity diff would drop them, so the drift check leaves
  * them out.
  */
 const HAND_WRITTEN_CONSTRAINTS = [
@@ -145,6 +145,7 @@ const HAND_WRITTEN_CONSTRAINTS = [
   'interference_record_sealed',
   'interference_record_no_truncate',
 ];
+const HAND_WRITTEN_INDEXES = ['channel_message_body_trgm', 'channel_member_live_user', 'channel_member_live_agency'];
 /** The statistics rollups are materialised views written by hand (no entity describes them). */
 const HAND_WRITTEN_VIEWS = ['stats_matter_fact', 'stats_referral_fact'];
 function withoutHandWrittenConstraints(sql: string): string {
@@ -157,6 +158,7 @@ function withoutHandWrittenConstraints(sql: string): string {
         ),
     )
     .filter((line) => !HAND_WRITTEN_VIEWS.some((name) => line.includes(`drop materialized view if exists "${name}"`)))
+    .filter((line) => !HAND_WRITTEN_INDEXES.some((name) => line.includes(`drop index "${name}"`)))
     .join('\n');
 }
 

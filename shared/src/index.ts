@@ -20,3 +20,4 @@ export * from './record.js';
 export * from './record.schemas.js';
 export * from './statistics.js';
 export * from './statistics.schemas.js';
+export * from './channels.js';

@@ -1,6 +1,20 @@
 import type { Me } from './schemas.js';
 import type { ClockChangedEvent, DisputeOpenedEvent, ReferralChangedEvent } from './referrals.schemas.js';
 import type { WorkflowChangedEvent, WorkflowClockChangedEvent } from './workflows.schemas.js';
+import type {
+  ChannelChange,
+  EditMessagePayload,
+  MarkReadPayload,
+  MessageAck,
+  MessageRefPayload,
+  MessageView,
+  PresencePayload,
+  PresenceState,
+  SendMessagePayload,
+  SyncPayload,
+  SyncResult,
+  TypingPayload,
+} from './channels.js';
 
 /**
  * The socket event contract: the one event map used by the server (`Server<C2S, S2C>`)
@@ -41,6 +55,29 @@ export const SocketEvent = {
   WorkflowClockChanged: 'workflow-clock.changed',
   /** Client → server liveness probe with an ack. */
   Ping: 'session.ping',
+  // ---- channels (联络群) ----
+  /** Client → server: post a message (client-generated id; acked after commit with its seq). */
+  ChannelSend: 'channel.send',
+  /** Client → server: edit one's own message (every version is kept). */
+  ChannelEdit: 'channel.edit',
+  /** Client → server: retract (撤回) one's own message; readers see it retracted, the record keeps it. */
+  ChannelRetract: 'channel.retract',
+  /** Client → server: my read position in a channel. */
+  ChannelRead: 'channel.read',
+  /** Client → server: acknowledge a message that requires acknowledgement (需确认). */
+  ChannelAcknowledge: 'channel.acknowledge',
+  /** Client → server: the sender stops asking for acknowledgements. */
+  ChannelCloseAck: 'channel.ack.close',
+  /** Client → server: every change after my cursors, per channel; joins their rooms. */
+  ChannelSync: 'channel.sync',
+  /** Both ways: someone is typing (ephemeral, throttled, never stored). */
+  ChannelTyping: 'channel.typing',
+  /** Server → members: one change in a channel's change stream (carries `changeSeq`). */
+  ChannelChange: 'channel.change',
+  /** Client → server: set my presence (online / away). */
+  PresenceSet: 'presence.set',
+  /** Server → channel co-members: someone's presence changed. */
+  PresenceChanged: 'presence.changed',
 } as const;
 
 /** Every ack carries either `ok: true` with data, or an error naming the field(s). */
@@ -63,6 +100,9 @@ export interface ServerToClientEvents {
   [SocketEvent.EnforcementChanged]: (payload: WorkflowChangedEvent) => void;
   [SocketEvent.InterviewChanged]: (payload: WorkflowChangedEvent) => void;
   [SocketEvent.WorkflowClockChanged]: (payload: WorkflowClockChangedEvent) => void;
+  [SocketEvent.ChannelChange]: (payload: ChannelChange) => void;
+  [SocketEvent.ChannelTyping]: (payload: { channelId: string; userId: string; displayName: string }) => void;
+  [SocketEvent.PresenceChanged]: (payload: { userId: string; state: PresenceState }) => void;
 }
 
 /** Why a client must reload its state from the database. */
@@ -84,6 +124,21 @@ export interface CatalogueImportProgress {
 
 export interface ClientToServerEvents {
   [SocketEvent.Ping]: (payload: unknown, ack: (res: SocketAck<{ serverTime: string }>) => void) => void;
+  [SocketEvent.ChannelSend]: (payload: SendMessagePayload, ack: (res: SocketAck<MessageAck>) => void) => void;
+  [SocketEvent.ChannelEdit]: (payload: EditMessagePayload, ack: (res: SocketAck<MessageView>) => void) => void;
+  [SocketEvent.ChannelRetract]: (payload: MessageRefPayload, ack: (res: SocketAck<MessageView>) => void) => void;
+  [SocketEvent.ChannelRead]: (payload: MarkReadPayload, ack: (res: SocketAck<{ readSeq: number }>) => void) => void;
+  [SocketEvent.ChannelAcknowledge]: (
+    payload: MessageRefPayload,
+    ack: (res: SocketAck<{ ackedAt: string }>) => void,
+  ) => void;
+  [SocketEvent.ChannelCloseAck]: (payload: MessageRefPayload, ack: (res: SocketAck<MessageView>) => void) => void;
+  [SocketEvent.ChannelSync]: (payload: SyncPayload, ack: (res: SocketAck<SyncResult>) => void) => void;
+  [SocketEvent.ChannelTyping]: (payload: TypingPayload, ack?: (res: SocketAck<{ sent: boolean }>) => void) => void;
+  [SocketEvent.PresenceSet]: (
+    payload: PresencePayload,
+    ack?: (res: SocketAck<{ state: PresenceState }>) => void,
+  ) => void;
 }
 
 /** Per-socket data the server keeps (never sent to the client). */

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { catalogueBench } from './catalogue.bench.js';
+import { channelsBench } from './channels.bench.js';
 import { markdown, seeded, type BenchResult } from './lib.js';
 import { referralsBench } from './referrals.bench.js';
 import { statisticsBench } from './statistics.bench.js';
@@ -13,7 +14,7 @@ import { statisticsBench } from './statistics.bench.js';
  * measured in the same run. Uses the PostgreSQL at BENCH_DATABASE_URL (default: the local one
  * the tests use), in a database of its own that it drops afterwards, and the Redis at
  * BENCH_REDIS_URL (default redis://127.0.0.1:6379) under queue prefixes of its own.
- * BENCH_ONLY=catalogue|referrals|statistics runs one of them.
+ * BENCH_ONLY=catalogue|referrals|statistics|channels runs one of them.
  */
 const base =
   process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -52,6 +53,9 @@ if (!only || only === 'referrals') {
 
 if (!only || only === 'statistics') {
   results.push(...(await withDatabase(`xt_bench_statistics_${process.pid}`, (url) => statisticsBench(url, log))));
+}
+if (!only || only === 'channels') {
+  results.push(...(await withDatabase(`xt_bench_channels_${process.pid}`, (url) => channelsBench(url, log))));
 }
 
 const table = markdown(results);

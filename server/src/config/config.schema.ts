@@ -59,5 +59,8 @@ export const EnvSchema = z.object({
   DISCLOSURE_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(7),
   LOGIN_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).max(10_000).default(30),
   LOGIN_ADDRESS_WINDOW_SECONDS: seconds.default(900),
+  CHANNEL_SEND_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
+  CHANNEL_SEND_WINDOW_SECONDS: seconds.max(3600).default(10),
+  CHANNEL_ACK_REMIND_SECONDS: seconds.max(7 * 24 * 3600).default(3600),
 });
 export type Env = z.output<typeof EnvSchema>;

@@ -44,6 +44,8 @@ export interface AppConfig {
   disclosureWorkingDays: number;
   /** wrong passwords from one address (any accounts) within the window before it is refused */
   loginAddress: { maxFailures: number; windowSeconds: number };
+  /** channel messages a user may send per window, and how often unacknowledged recipients are reminded */
+  channels: { sendLimit: number; sendWindowMs: number; ackRemindMs: number };
 }
 
 export class ConfigError extends Error {
@@ -117,6 +119,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     audit: { hash: e.AUDIT_HASH, retentionDays: e.RETENTION_DAYS },
     disclosureWorkingDays: e.DISCLOSURE_WORKING_DAYS,
     loginAddress: { maxFailures: e.LOGIN_ADDRESS_MAX_FAILURES, windowSeconds: e.LOGIN_ADDRESS_WINDOW_SECONDS },
+    channels: {
+      sendLimit: e.CHANNEL_SEND_LIMIT,
+      sendWindowMs: e.CHANNEL_SEND_WINDOW_SECONDS * 1000,
+      ackRemindMs: e.CHANNEL_ACK_REMIND_SECONDS * 1000,
+    },
     webhooks: { attempts: e.WEBHOOK_ATTEMPTS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS },
     attachments: {
       dir: resolve(e.ATTACHMENTS_DIR ?? resolve(dirname(embeddedDir), 'attachments')),

@@ -4,6 +4,15 @@ import { Disclosure } from '../disclosures/disclosure.entity.js';
 import { InterferenceRecord } from '../interference/interference.entity.js';
 import { AuthSession, RefreshToken } from '../auth/session.entity.js';
 import { Attachment } from '../attachments/attachment.entity.js';
+import {
+  Channel,
+  ChannelAck,
+  ChannelChangeRecord,
+  ChannelMember,
+  ChannelMessage,
+  ChannelMessageVersion,
+  ChannelRead,
+} from '../channels/channel.entity.js';
 import { BoundaryVersionRecord, EnforcementItem } from '../catalogue/catalogue.entity.js';
 import { ClockSetting, HolidayArrangement, ReferralClock } from '../clocks/clock.entity.js';
 import { Notification, WebhookDelivery, WebhookSubscription } from '../notifications/notification.entity.js';
@@ -49,4 +58,11 @@ export const ENTITIES = [
   InterferenceRecord,
   Disclosure,
   SystemMarker,
+  Channel,
+  ChannelMember,
+  ChannelMessage,
+  ChannelMessageVersion,
+  ChannelChangeRecord,
+  ChannelRead,
+  ChannelAck,
 ];

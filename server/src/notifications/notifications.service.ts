@@ -61,13 +61,11 @@ export class NotificationsService implements OnModuleInit {
     const em = this.em.fork();
     if (f.notifyAgencies.length > 0) {
       const users = await em.find(User, { agency: { $in: f.notifyAgencies }, active: true }, { fields: ['id'] });
-      for (const u of users) {
-        await em.execute(
-          `insert into notification (id, user_id, event_key, kind, title, link, created_at)
-           values (gen_random_uuid(), ?, ?, ?, ?, ?::jsonb, now()) on conflict (user_id, event_key) do nothing`,
-          [u.id, eventKey, f.event, f.title, JSON.stringify(f.link)],
-        );
-      }
+      await NotificationsService.notifyUsers(
+        em,
+        users.map((u) => u.id),
+        { eventKey, kind: f.event, title: f.title, link: f.link },
+      );
     }
     const subs = await em.find(WebhookSubscription, {
       agency: { $in: f.webhookAgencies },
@@ -94,6 +92,24 @@ export class NotificationsService implements OnModuleInit {
         },
       );
     }
+  }
+
+  /**
+   * In-app notifications for these users, once per user and event key, written with the caller's
+   * entity manager (inside its transaction when it has one, so the notice commits with its cause).
+   */
+  static async notifyUsers(
+    em: EntityManager,
+    userIds: readonly string[],
+    n: { eventKey: string; kind: string; title: string; link: Record<string, string> },
+  ): Promise<void> {
+    if (userIds.length === 0) return;
+    await em.execute(
+      `insert into notification (id, user_id, event_key, kind, title, link, created_at)
+       select gen_random_uuid(), u, ?, ?, ?, ?::jsonb, now() from unnest(?::uuid[]) u
+       on conflict (user_id, event_key) do nothing`,
+      [n.eventKey, n.kind, n.title.slice(0, 256), JSON.stringify(n.link), `{${[...new Set(userIds)].join(',')}}`],
+    );
   }
 
   /** One attempt; a failure throws so the queue retries, and the last failure marks it dead. */

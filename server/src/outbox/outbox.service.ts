@@ -11,7 +11,9 @@ export type OutboxTopic =
   | 'clock.changed'
   | WorkflowTopic
   | 'workflow-clock.schedule'
-  | 'workflow-clock.changed';
+  | 'workflow-clock.changed'
+  /** a channel message asks for acknowledgement: schedules its reminders */
+  | 'channel.ack_requested';
 
 /** One topic per workflow; the payload is a `WorkflowChangedEvent` without its eventId. */
 export const WORKFLOW_TOPICS = [

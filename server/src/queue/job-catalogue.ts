@@ -16,6 +16,8 @@ export interface JobCatalogue {
   notifications: {
     /** One outbound webhook delivery (HMAC-signed); retried with backoff, dead after the last attempt. */
     'webhook.deliver': { deliveryId: string };
+    /** Reminds the recipients who have not acknowledged a channel message (需确认); re-queues itself until done. */
+    'channel.ack-remind': { messageId: string; round: number };
   };
   maintenance: {
     /** Daily: drops refresh-token hashes of sessions that ended more than 30 days ago. */
@@ -35,7 +37,7 @@ export type JobData<Q extends QueueName, J extends JobName<Q>> = JobCatalogue[Q]
 export const JOB_NAMES: { [Q in QueueName]: readonly JobName<Q>[] } = {
   delivery: ['outbox.deliver'],
   clocks: ['clock.step', 'workflow-clock.step'],
-  notifications: ['webhook.deliver'],
+  notifications: ['webhook.deliver', 'channel.ack-remind'],
   maintenance: ['auth.prune-refresh-tokens', 'statistics.refresh-rollups', 'demo.seed-activity'],
 };
 export const QUEUE_NAMES = Object.keys(JOB_NAMES) as QueueName[];

@@ -23,6 +23,7 @@ import {
 import { Agency } from '../agencies/agency.entity.js';
 import { EnforcementItem } from '../catalogue/catalogue.entity.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
+import { MatterChannel } from '../channels/matter-channel.js';
 import { ReferralClock } from '../clocks/clock.entity.js';
 import { ClocksService } from '../clocks/clocks.service.js';
 import { agencyRef, type AgencyDirectory } from '../catalogue/catalogue.views.js';
@@ -84,6 +85,7 @@ export class ReferralsService {
         createdBy: em.getReference(User, actor.userId),
       });
       em.create(MatterAgency, { matter, agency: em.getReference(Agency, actor.agencyId), role: 'origin' });
+      MatterChannel.open(em, matter);
       this.timeline(em, matter, null, actor, 'matter.created', null, null, {
         itemCode: item.code,
         boundaryVersion: version.version,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ROLES, Role } from '@xietong/shared';
 import type { Actor } from './actor.js';
-import { POLICIES, type PolicyName } from './policies.js';
+import { POLICIES, type ChannelScoped, type PolicyName } from './policies.js';
 import { PolicyService } from './policy.service.js';
 
 const policy = new PolicyService();
@@ -74,5 +74,46 @@ describe('the policy table', () => {
     ['interview.create', [Role.CaseOfficer, Role.LiaisonOfficer, Role.TownshipStaff, Role.AgencyHead]],
   ])('%s may be attempted by exactly %j', (name, roles) => {
     expect(ROLES.filter((r) => policy.canAttempt(actor([r]), name))).toEqual(ROLES.filter((r) => roles.includes(r)));
+  });
+  describe('channels', () => {
+    const scope = (over: Partial<ChannelScoped> = {}): ChannelScoped => ({
+      member: false,
+      matterFlagged: false,
+      archived: false,
+      createdById: null,
+      agencyMember: false,
+      ...over,
+    });
+    it.each([
+      // who, channel → read, post
+      ['a member', [Role.LiaisonOfficer], scope({ member: true }), true, true],
+      ['a member of an archived channel', [Role.LiaisonOfficer], scope({ member: true, archived: true }), true, false],
+      ['an outsider', [Role.LiaisonOfficer], scope(), false, false],
+      ['an auditor', [Role.Auditor], scope(), true, false],
+      ['a system admin', [Role.SystemAdmin], scope(), true, false],
+      ['a prosecutor, unflagged matter', [Role.Prosecutor], scope(), false, false],
+      ['a prosecutor, flagged matter', [Role.Prosecutor], scope({ matterFlagged: true }), true, false],
+    ] as const)('%s: read %s, post %s', (_, roles, r, read, post) => {
+      const a = actor([...roles]);
+      expect([policy.can(a, 'channel.read', r), policy.can(a, 'channel.post', r)]).toEqual([read, post]);
+    });
+
+    it.each([
+      ['its creator', [Role.CaseOfficer], scope({ member: true, createdById: 'u1' }), true],
+      ['a member who did not create it', [Role.CaseOfficer], scope({ member: true, createdById: 'u9' }), false],
+      ['an agency admin of a member agency', [Role.AgencyAdmin], scope({ member: true, agencyMember: true }), true],
+      ['an agency head of another agency', [Role.AgencyHead], scope(), false],
+      ['a system admin', [Role.SystemAdmin], scope(), true],
+      ['an auditor', [Role.Auditor], scope(), false],
+    ] as const)('%s may manage it: %s', (_, roles, r, allowed) => {
+      expect(policy.can(actor([...roles]), 'channel.manage', r)).toBe(allowed);
+    });
+
+    it('hides channels from those who may not read them (404), and refuses readers who may not post (403)', () => {
+      expect(() => policy.authorize(actor([Role.LiaisonOfficer]), 'channel.read', scope(), 'channel')).toThrow(
+        'channel not found',
+      );
+      expect(() => policy.authorize(actor([Role.Auditor]), 'channel.post', scope(), 'channel')).toThrow(/无权/);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { Role } from '@xietong/shared';
+import { channelAccess, CHANNEL_OVERSIGHT_ROLES, Role } from '@xietong/shared';
 import { hasRole, type Actor } from './actor.js';
 
 /**
@@ -57,6 +57,21 @@ export const seesCountyStatistics = (actor: Actor, callerAgencyKind: string): bo
 const ownUnitOrCounty = (actor: Actor, r: StatisticsScoped): boolean =>
   seesCountyStatistics(actor, r.callerAgencyKind) ||
   (r.agencyId !== null && [r.agencyId, ...r.ancestorIds].includes(actor.agencyId));
+
+/** A channel as the policy sees it: is the caller a member, is its matter flagged, is it archived. */
+export interface ChannelScoped {
+  member: boolean;
+  matterFlagged: boolean;
+  archived: boolean;
+  createdById: string | null;
+  /** the caller's agency is a member (liaison channels) */
+  agencyMember: boolean;
+}
+
+const channelOversight = (actor: Actor, r: ChannelScoped): boolean =>
+  hasRole(actor, ...CHANNEL_OVERSIGHT_ROLES) || (r.matterFlagged && hasRole(actor, Role.Prosecutor));
+const channelRights = (actor: Actor, r: ChannelScoped) =>
+  channelAccess({ member: r.member, oversight: channelOversight(actor, r), archived: r.archived });
 
 const rule = <R = never>(r: PolicyRule<R>): PolicyRule<R> => r;
 
@@ -249,6 +264,39 @@ export const POLICIES = {
     who: [Role.AgencyHead, Role.GuidanceArbiter, Role.SystemAdmin, Role.Auditor],
     object: ownUnitOrCounty,
   }),
+  'channel.list': rule({ description: 'list one’s channels with unread and mention counts', who: 'signed-in' }),
+  'channel.create': rule({
+    description:
+      'open a liaison channel, a joint meeting or a direct message (the roles per kind are in shared CREATE_ROLES)',
+    who: 'signed-in',
+  }),
+  'channel.read': rule<ChannelScoped>({
+    description:
+      'read a channel, its history and its read receipts: members, auditors and system admins, prosecutors for flagged matters',
+    who: 'signed-in',
+    object: (actor, r) => channelRights(actor, r).read,
+    hide: true,
+  }),
+  'channel.post': rule<ChannelScoped>({
+    description: 'post, edit, retract, mark read and acknowledge in a channel: its members, while it is not archived',
+    who: 'signed-in',
+    object: (actor, r) => channelRights(actor, r).post,
+  }),
+  'channel.manage': rule<ChannelScoped>({
+    description:
+      'rename, archive and change the members of a channel: its creator, agency admins and heads of a member agency, system admins',
+    who: 'signed-in',
+    object: (actor, r) =>
+      hasRole(actor, Role.SystemAdmin) ||
+      (r.member && r.createdById === actor.userId) ||
+      (r.agencyMember && hasRole(actor, Role.AgencyAdmin, Role.AgencyHead)),
+  }),
+  'channel.originals': rule({
+    description: 'read every version of a message and the text of retracted ones (auditors, system admins)',
+    who: [Role.Auditor, Role.SystemAdmin],
+  }),
+  'channel.search': rule({ description: 'search messages of the channels one may read', who: 'signed-in' }),
+  'presence.self': rule({ description: 'set one’s presence and send typing indicators', who: 'signed-in' }),
 } satisfies Record<
   string,
   | PolicyRule<never>
@@ -256,6 +304,7 @@ export const POLICIES = {
   | PolicyRule<PartyScoped>
   | PolicyRule<InterferenceScoped>
   | PolicyRule<StatisticsScoped>
+  | PolicyRule<ChannelScoped>
 >;
 
 export type PolicyName = keyof typeof POLICIES;

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { hash } from '@node-rs/argon2';
 import { Agency } from '../../agencies/agency.entity.js';
 import { User } from '../../users/user.entity.js';
+import { seedLiaisonChannels } from '../../channels/channels.seed.js';
 import { DEMO_PASSWORD, SEED_AGENCIES, SEED_USERS } from './county.data.js';
 
 /**
@@ -48,6 +49,9 @@ export async function seedCounty(
       done++;
       if (done % 10 === 0 || done === missing.length) progress(`users: ${done}/${missing.length}`);
     }
+    await tx.flush();
+    const channels = await seedLiaisonChannels(tx, new Map([...byCode].map(([code, a]) => [code, a.id])));
+    progress(`liaison channels: ${channels} new`);
     return { agencies: agenciesCreated, users: missing.length };
   });
 }

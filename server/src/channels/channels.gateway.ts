@@ -1,0 +1,199 @@
+import { Logger, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+} from '@nestjs/websockets';
+import { EntityManager } from '@mikro-orm/postgresql';
+import type { Socket } from 'socket.io';
+import {
+  EditMessagePayload,
+  MarkReadPayload,
+  MessageRefPayload,
+  PresencePayload,
+  rooms,
+  SendMessagePayload,
+  SocketEvent,
+  SyncPayload,
+  TypingPayload,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type MessageAck,
+  type MessageView,
+  type PresenceState,
+  type ServerToClientEvents,
+  type SocketAck,
+  type SyncResult,
+} from '@xietong/shared';
+import { DomainError } from '../common/errors.js';
+import type { Actor } from '../common/policy/actor.js';
+import { CurrentActor, Policy } from '../common/policy/policy.decorator.js';
+import { PolicyGuard } from '../common/policy/policy.guard.js';
+import { ZodPipe } from '../common/zod.js';
+import type { SocketData } from '../realtime/realtime.bus.js';
+import { SocketErrorFilter } from '../realtime/realtime.gateway.js';
+import { ChannelAccess } from './channel-access.js';
+import { ChannelEvents } from './channel-events.js';
+import { MessagesService } from './messages.service.js';
+import { PresenceService } from './presence.service.js';
+
+type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+const ok = <T>(data: T): SocketAck<T> => ({ ok: true, data });
+
+/**
+ * Channel events on the socket. The handshake (token check) is the realtime gateway's
+ * middleware; every event is validated with its shared schema (a bad payload is an error ack
+ * naming the field) and authorised by the policy layer, like REST.
+ */
+@WebSocketGateway()
+@UseFilters(new SocketErrorFilter())
+@UseGuards(PolicyGuard)
+export class ChannelsGateway implements OnGatewayConnection<AppSocket>, OnGatewayDisconnect<AppSocket> {
+  private readonly logger = new Logger(ChannelsGateway.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly access: ChannelAccess,
+    private readonly messages: MessagesService,
+    private readonly presence: PresenceService,
+    private readonly events: ChannelEvents,
+  ) {}
+
+  /** A member's sockets are in their channels' rooms from the start; presence goes online. */
+  async handleConnection(socket: AppSocket): Promise<void> {
+    const actor = socket.data.actor;
+    if (!actor) return;
+    try {
+      const ids = await this.access.memberChannelIds(this.em.fork(), actor);
+      // A recovered connection gets its old rooms back: drop channel rooms it is no longer a member of.
+      const allowed = new Set(ids.map(rooms.channel));
+      for (const room of socket.rooms)
+        if (room.startsWith(rooms.channel('')) && !allowed.has(room)) await socket.leave(room);
+      if (socket.connected) await socket.join([...allowed]);
+      await this.setPresence(actor, socket.id, 'online', ids);
+    } catch (err) {
+      this.logger.warn({ err, userId: actor.userId }, 'channel rooms not joined');
+    }
+  }
+
+  async handleDisconnect(socket: AppSocket): Promise<void> {
+    const actor = socket.data.actor;
+    if (!actor) return;
+    await this.setPresence(actor, socket.id, 'offline').catch(() => undefined);
+  }
+
+  @SubscribeMessage(SocketEvent.ChannelSend)
+  @Policy('channel.post')
+  async send(
+    @CurrentActor() actor: Actor,
+    @MessageBody(new ZodPipe(SendMessagePayload)) body: SendMessagePayload,
+  ): Promise<SocketAck<MessageAck>> {
+    return ok(await this.messages.send(actor, body));
+  }
+
+  @SubscribeMessage(SocketEvent.ChannelEdit)
+  @Policy('channel.post')
+  async edit(
+    @CurrentActor() actor: Actor,
+    @MessageBody(new ZodPipe(EditMessagePayload)) body: EditMessagePayload,
+  ): Promise<SocketAck<MessageView>> {
+    return ok(await this.messages.edit(actor, body));
+  }
+
+  @SubscribeMessage(SocketEvent.ChannelRetract)
+  @Policy('channel.post')
+  async retract(
+    @CurrentActor() actor: Actor,
+    @MessageBody(new ZodPipe(MessageRefPayload)) body: MessageRefPayload,
+  ): Promise<SocketAck<MessageView>> {
+    return ok(await this.messages.retract(actor, body));
+  }
+
+  @SubscribeMessage(SocketEvent.ChannelRead)
+  @Policy('channel.post')
+  async read(
+    @CurrentActor() actor: Actor,
+    @MessageBody(new ZodPipe(MarkReadPayload)) body: MarkReadPayload,
+  ): Promise<SocketAck<{ readSeq: number }>> {
+    return ok(await this.messages.markRead(actor, body));
+  }
+
+  @SubscribeMessage(SocketEvent.ChannelAcknowledge)
+  @Policy('channel.post')
+  async acknowledge(
+    @CurrentActor() actor: Actor,
+    @MessageBody(new ZodPipe(MessageRefPayload)) body: MessageRefPayload,
+  ): Promise<SocketAck<{ ackedAt: string }>> {
+    return ok(await this.messages.acknowledge(actor, body));
+  }
+
+  @SubscribeMessage(SocketEvent.ChannelCloseAck)
+  @Policy('channel.post')
+  async closeAck(
+    @CurrentActor() actor: Actor,
+    @MessageBody(new ZodPipe(MessageRefPayload)) body: MessageRefPayload,
+  ): Promise<SocketAck<MessageView>> {
+    return ok(await this.messages.closeAck(actor, body));
+  }
+
+  /** Catch-up after (re)connecting: joins the readable channels' rooms, then answers every change after each cursor. */
+  @SubscribeMessage(SocketEvent.ChannelSync)
+  @Policy('channel.read')
+  async sync(
+    @ConnectedSocket() socket: AppSocket,
+    @CurrentActor() actor: Actor,
+    @MessageBody(new ZodPipe(SyncPayload)) body: SyncPayload,
+  ): Promise<SocketAck<SyncResult>> {
+    return ok(await this.messages.sync(actor, body, (ids) => Promise.resolve(socket.join(ids.map(rooms.channel)))));
+  }
+
+  /** Ephemeral: throttled per user and channel, sent to the channel's other sockets, never stored. */
+  @SubscribeMessage(SocketEvent.ChannelTyping)
+  @Policy('presence.self')
+  async typing(
+    @CurrentActor() actor: Actor,
+    @MessageBody(new ZodPipe(TypingPayload)) body: TypingPayload,
+  ): Promise<SocketAck<{ sent: boolean }>> {
+    if (!this.presence.typingAllowed(actor.userId, body.channelId)) return ok({ sent: false });
+    const em = this.em.fork();
+    const ctx = await this.access.postable(em, actor, body.channelId);
+    const [u] = await em.execute<{ display_name: string }[]>(`select display_name from app_user where id = ?`, [
+      actor.userId,
+    ]);
+    this.events.typing(ctx.channel.id, actor.userId, u?.display_name ?? actor.username);
+    return ok({ sent: true });
+  }
+
+  @SubscribeMessage(SocketEvent.PresenceSet)
+  @Policy('presence.self')
+  async setPresenceEvent(
+    @ConnectedSocket() socket: AppSocket,
+    @CurrentActor() actor: Actor,
+    @MessageBody(new ZodPipe(PresencePayload)) body: PresencePayload,
+  ): Promise<SocketAck<{ state: PresenceState }>> {
+    return ok({ state: await this.setPresence(actor, socket.id, body.state) });
+  }
+
+  private async setPresence(
+    actor: Actor,
+    socketId: string,
+    state: PresenceState,
+    channelIds?: string[],
+  ): Promise<PresenceState> {
+    try {
+      const { before, after } = await this.presence.set(actor.userId, socketId, state);
+      if (before !== after) {
+        const ids = channelIds ?? (await this.access.memberChannelIds(this.em.fork(), actor));
+        this.events.presence(ids, actor.userId, after);
+      }
+      return after;
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      this.logger.warn({ err }, 'presence not recorded');
+      return state;
+    }
+  }
+}

@@ -1,0 +1,562 @@
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { io, type Socket } from 'socket.io-client';
+import { SocketEvent, type ChannelChange, type MessageAck, type SocketAck, type SyncResult } from '@xietong/shared';
+import { connectSocket, DEMO_PASSWORD, freePort, Http, type ClientSocket } from '../support/app.js';
+import { bar, percentiles, type BenchResult } from './lib.js';
+
+const CLIENTS = Number(process.env.BENCH_CHANNEL_CLIENTS ?? 400);
+const SENDER_SHARE = 0.1;
+const INTERVAL_MS = Number(process.env.BENCH_CHANNEL_INTERVAL_MS ?? 1000);
+const SECONDS = Number(process.env.BENCH_CHANNEL_SECONDS ?? 15);
+const STORM_SECONDS = 10;
+/** Channel sizes, cycled until every client is in one (the issue asks for 50–200 members). */
+const SIZES = [50, 100, 150, 200];
+const THROUGHPUT_IN_FLIGHT = 32;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+interface Member {
+  userId: string;
+  token: string;
+  channel: number;
+}
+
+/** A product client that applies changes strictly in `changeSeq` order, as the web app does. */
+class Applier {
+  cursor = 0;
+  readonly applied: number[] = [];
+  readonly messages = new Set<string>();
+  duplicates = 0;
+  appliedTwice = 0;
+  outOfOrder = 0;
+  private readonly buffer = new Map<number, ChannelChange>();
+  private syncing = false;
+  private gapTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly channelId: string,
+    private readonly onMessage: (c: ChannelChange) => void,
+  ) {}
+
+  live(c: ChannelChange, resync: () => void): void {
+    if (c.changeSeq <= this.cursor) {
+      this.duplicates++;
+      return;
+    }
+    this.buffer.set(c.changeSeq, c);
+    if (this.syncing) return;
+    this.drain();
+    if (this.buffer.size > 0) {
+      this.outOfOrder++;
+      // A later change arrived first: give the earlier one a moment, then ask the database.
+      this.gapTimer ??= setTimeout(() => {
+        this.gapTimer = undefined;
+        if (this.buffer.size > 0) resync();
+      }, 500);
+    }
+  }
+
+  async sync(ask: (after: number) => Promise<SyncResult>): Promise<void> {
+    this.syncing = true;
+    try {
+      for (;;) {
+        const page = (await ask(this.cursor)).channels[0];
+        if (!page) throw new Error('sync denied');
+        for (const c of page.changes) this.apply(c);
+        if (!page.hasMore) break;
+      }
+    } finally {
+      this.syncing = false;
+    }
+    this.drain();
+  }
+
+  private drain(): void {
+    for (const k of [...this.buffer.keys()]) if (k <= this.cursor) this.buffer.delete(k);
+    let next = this.buffer.get(this.cursor + 1);
+    while (next) {
+      this.buffer.delete(next.changeSeq);
+      this.apply(next);
+      next = this.buffer.get(this.cursor + 1);
+    }
+  }
+
+  private apply(c: ChannelChange): void {
+    if (c.changeSeq <= this.cursor) {
+      this.duplicates++;
+      return;
+    }
+    if (c.changeSeq !== this.cursor + 1) throw new Error(`gap in sync answer: ${this.cursor} → ${c.changeSeq}`);
+    this.cursor = c.changeSeq;
+    this.applied.push(c.changeSeq);
+    if (c.type === 'message.created' && c.message) {
+      if (this.messages.has(c.message.id)) this.appliedTwice++;
+      this.messages.add(c.message.id);
+      this.onMessage(c);
+    }
+  }
+}
+
+async function rssOf(url: string, product: boolean): Promise<number> {
+  if (!product) return ((await (await fetch(`${url}/memory`)).json()) as { rss: number }).rss;
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const m = /^process_resident_memory_bytes (\d+(?:\.\d+)?(?:e\+\d+)?)/m.exec(text);
+  return Number(m?.[1] ?? Number.NaN);
+}
+
+async function pool(n: number, total: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < total) await fn(next++);
+    }),
+  );
+}
+
+/**
+ * Liaison channels under load, against a bare Socket.IO server of the same fan-out shape in the
+ * same run. The product runs as its own process (`server/dist/main.js`, PostgreSQL and Redis on
+ * this machine), the clients in this one. Scaled down from the issue's 2,000 clients by
+ * `BENCH_CHANNEL_CLIENTS` (default 400, one authenticated socket per user), 10 % of them sending
+ * one message every `BENCH_CHANNEL_INTERVAL_MS` into channels of 50–200 members.
+ */
+export async function channelsBench(databaseUrl: string, log: (m: string) => void): Promise<BenchResult[]> {
+  const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const stamp = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const server = await productServer({
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    MIGRATE_ON_START: 'true',
+    SEED_DEMO: 'true',
+    LOG_LEVEL: 'error',
+    QUEUE_PREFIX: `bench_chan_${stamp}`,
+    JWT_SECRET: randomBytes(20).toString('hex'),
+    // The benchmark measures delivery, not the per-user limit: senders stay well under it.
+    CHANNEL_SEND_LIMIT: '1000',
+  });
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const sockets: ClientSocket[] = [];
+  try {
+    // ---- users and channels, written directly: the bench measures messages, not set-up ----
+    const [template] = (
+      await db.query<{ password_hash: string; agency_id: string }>(
+        `select password_hash, agency_id from app_user where username = 'zfj.liaison'`,
+      )
+    ).rows;
+    if (!template) throw new Error('seeded users missing');
+    const userIds: string[] = [];
+    for (let i = 0; i < CLIENTS; i++) userIds.push(randomUUID());
+    await db.query(
+      `insert into app_user (id, username, display_name, password_hash, agency_id, roles, active, failed_logins, created_at, updated_at)
+       select u, 'bench.' || i, '压测联络员' || i, $1, $2, '{liaison_officer}', true, 0, now(), now()
+         from unnest($3::uuid[]) with ordinality as t(u, i)`,
+      [template.password_hash, template.agency_id, userIds],
+    );
+    const channelIds: string[] = [];
+    const members: Member[] = [];
+    for (let at = 0, k = 0; at < CLIENTS; k++) {
+      const size = Math.min(SIZES[k % SIZES.length] ?? 100, CLIENTS - at);
+      const id = randomUUID();
+      await db.query(
+        `insert into channel (id, kind, title, topic, created_at, last_seq, last_change_seq)
+         values ($1, 'joint_meeting', $2, '压测', now(), 0, 0)`,
+        [id, `压测联席会议 ${k + 1}（${size} 人）`],
+      );
+      const ids = userIds.slice(at, at + size);
+      await db.query(
+        `insert into channel_member (id, channel_id, user_id, added_at) select gen_random_uuid(), $1, u, now() from unnest($2::uuid[]) u`,
+        [id, ids],
+      );
+      ids.forEach((u) => members.push({ userId: u, token: '', channel: k }));
+      channelIds.push(id);
+      at += size;
+    }
+    log(`channels: ${CLIENTS} users in ${channelIds.length} channels of ${SIZES.join('/')} members`);
+    const http = new Http(server.url);
+    let logged = 0;
+    await pool(4, members.length, async (i) => {
+      const m = members[i];
+      if (!m) return;
+      m.token = (await http.login(`bench.${i + 1}`, DEMO_PASSWORD)).accessToken;
+      if (++logged % Math.ceil(members.length / 5) === 0) log(`  signed in ${bar(logged, members.length)}`);
+    });
+
+    // ---- the product: connect, sync, then 10 % send on a clock ----
+    const rssBefore = await rssOf(server.url, true);
+    const sentAt = new Map<string, number>();
+    const ackMs: number[] = [];
+    const deliveryMs: number[] = [];
+    const appliers: Applier[] = [];
+    const clients: { socket: ClientSocket; applier: Applier; member: Member }[] = [];
+    const onMessage = (c: ChannelChange) => {
+      const t = c.message?.clientId ? sentAt.get(c.message.clientId) : undefined;
+      if (t !== undefined && c.message?.sender?.id) deliveryMs.push(performance.now() - t);
+    };
+    await pool(16, members.length, async (i) => {
+      const member = members[i];
+      if (!member) return;
+      const socket = await connectSocket(server.url, member.token);
+      sockets.push(socket);
+      const applier = new Applier(channelIds[member.channel] ?? '', (c) => {
+        if (c.message?.sender?.id !== member.userId) onMessage(c);
+      });
+      const client = { socket, applier, member };
+      const resync = () =>
+        void applier.sync((after) => syncOf(socket, applier.channelId, after)).catch(() => undefined);
+      socket.on(SocketEvent.ChannelChange, (c: ChannelChange) => applier.live(c, resync));
+      await applier.sync((after) => syncOf(socket, applier.channelId, after));
+      appliers.push(applier);
+      clients.push(client);
+    });
+    await sleep(1000);
+    const rssAfter = await rssOf(server.url, true);
+    log(
+      `  ${clients.length} product clients connected; server RSS +${((rssAfter - rssBefore) / 2 ** 20).toFixed(1)} MiB`,
+    );
+
+    const senders = clients.filter((_, i) => i % Math.round(1 / SENDER_SHARE) === 0);
+    let resent = 0;
+    const sendOne = async (c: (typeof clients)[number], channelId = c.applier.channelId): Promise<void> => {
+      if (!c.socket.connected) return;
+      const clientId = randomUUID();
+      const t0 = performance.now();
+      sentAt.set(clientId, t0);
+      const payload = {
+        channelId,
+        clientId,
+        text: `压测消息 ${clientId.slice(0, 8)}：请按分工落实。`,
+      };
+      // A send whose ack was lost (the socket dropped) is sent again with the same clientId.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const ack = await ask<MessageAck>(c.socket, SocketEvent.ChannelSend, payload, 10_000);
+          if (!ack.ok) throw new Error(`send refused: ${JSON.stringify(ack.error)}`);
+          if (attempt === 1) ackMs.push(performance.now() - t0);
+          else resent++;
+          return;
+        } catch (e) {
+          if (attempt >= 3 || (e instanceof Error && e.message.startsWith('send refused'))) throw e;
+        }
+      }
+    };
+    const paced = async (seconds: number, storm?: () => Promise<void>) => {
+      const end = performance.now() + seconds * 1000;
+      const running: Promise<void>[] = [];
+      const loops = senders.map(async (c, i) => {
+        await sleep((i / senders.length) * INTERVAL_MS);
+        while (performance.now() < end) {
+          running.push(sendOne(c).catch((e: unknown) => log(`  send failed: ${String(e)}`)));
+          await sleep(INTERVAL_MS);
+        }
+      });
+      if (storm) await storm();
+      await Promise.all(loops);
+      await Promise.all(running);
+    };
+    log(
+      `  phase A: ${senders.length} senders, one message each per ${INTERVAL_MS} ms, ${SECONDS} s (${((senders.length * 1000) / INTERVAL_MS).toFixed(0)} msg/s)`,
+    );
+    await paced(SECONDS);
+    await drained(db, clients, channelIds, 30_000);
+    const phaseA = { ack: percentiles(ackMs), delivery: percentiles(deliveryMs), sends: ackMs.length };
+    log(`  phase A: ${phaseA.sends} messages, ${deliveryMs.length} deliveries`);
+
+    // ---- throughput: closed loop, 32 sends in flight; into the members' channels, then into channels without fan-out ----
+    const throughput = async (
+      target: (i: number) => { c: (typeof clients)[number]; channelId: string } | undefined,
+    ) => {
+      const count = async () =>
+        Number((await db.query<{ n: string }>(`select count(*) n from channel_message`)).rows[0]?.n ?? 0);
+      const before = await count();
+      const t1 = performance.now();
+      const tEnd = t1 + 5_000;
+      await Promise.all(
+        Array.from({ length: THROUGHPUT_IN_FLIGHT }, async (_, i) => {
+          const t = target(i);
+          if (!t) return;
+          while (performance.now() < tEnd) await sendOne(t.c, t.channelId);
+        }),
+      );
+      return (Number(await count()) - before) / ((performance.now() - t1) / 1000);
+    };
+    const perSecond = await throughput((i) => {
+      const c = senders[i % senders.length];
+      return c ? { c, channelId: c.applier.channelId } : undefined;
+    });
+    log(`  throughput with fan-out: ${perSecond.toFixed(0)} persisted messages/s, ${THROUGHPUT_IN_FLIGHT} in flight`);
+    await drained(db, clients, channelIds, 60_000);
+    const solo: string[] = [];
+    for (let i = 0; i < THROUGHPUT_IN_FLIGHT; i++) {
+      const c = senders[i % senders.length];
+      const id = randomUUID();
+      await db.query(
+        `insert into channel (id, kind, title, topic, created_at, last_seq, last_change_seq) values ($1, 'joint_meeting', $2, '压测', now(), 0, 0)`,
+        [id, `压测单人群 ${i + 1}`],
+      );
+      await db.query(
+        `insert into channel_member (id, channel_id, user_id, added_at) values (gen_random_uuid(), $1, $2, now())`,
+        [id, c?.member.userId],
+      );
+      solo.push(id);
+    }
+    const soloPerSecond = await throughput((i) => {
+      const c = senders[i % senders.length];
+      const channelId = solo[i];
+      return c && channelId ? { c, channelId } : undefined;
+    });
+    log(
+      `  throughput without fan-out: ${soloPerSecond.toFixed(0)} persisted messages/s, ${THROUGHPUT_IN_FLIGHT} channels`,
+    );
+    await drained(db, clients, channelIds, 60_000);
+
+    // ---- reconnect storm: everyone drops and reconnects within 10 s while senders keep sending ----
+    const stormStart = performance.now();
+    await paced(STORM_SECONDS + 5, async () => {
+      clients.forEach((c) => c.socket.disconnect());
+      await Promise.all(
+        clients.map(async (c) => {
+          await sleep(Math.random() * STORM_SECONDS * 1000);
+          for (let attempt = 1; !c.socket.connected; attempt++) {
+            const connected = new Promise<boolean>((ok) => {
+              c.socket.once('connect', () => ok(true));
+              c.socket.once('connect_error', () => ok(false));
+            });
+            c.socket.connect();
+            if (!(await connected)) {
+              if (attempt >= 10) throw new Error('could not reconnect');
+              await sleep(500);
+            }
+          }
+          await c.applier.sync((after) => syncOf(c.socket, c.applier.channelId, after));
+        }),
+      );
+    });
+    const recovered = await drained(db, clients, channelIds, 60_000);
+    const stormSeconds = (performance.now() - stormStart) / 1000;
+    const lost = await lostMessages(db, clients);
+    const duplicated = appliers.reduce((s, a) => s + a.appliedTwice, 0);
+    const overlap = appliers.reduce((s, a) => s + a.duplicates, 0);
+    const outOfOrder = appliers.reduce((s, a) => s + a.outOfOrder, 0);
+    log(
+      `  storm: ${clients.length} reconnects within ${STORM_SECONDS} s, caught up in ${stormSeconds.toFixed(1)} s: ` +
+        `${lost} lost, ${duplicated} applied twice, ${resent} sends retried with their clientId (${overlap} overlapping deliveries dropped by changeSeq, ${outOfOrder} live events held until the gap before them was filled)`,
+    );
+    if (!recovered || lost > 0) throw new Error(`reconnect storm lost ${lost} messages`);
+    sockets.forEach((s) => s.close());
+    sockets.length = 0;
+
+    // ---- the baseline: a bare Socket.IO server, same clients, rooms and senders ----
+    const bare = await bareServer();
+    const bareSockets: Socket[] = [];
+    const bareAck: number[] = [];
+    const bareDelivery: number[] = [];
+    const bareSent = new Map<string, number>();
+    const bareRssBefore = await rssOf(bare.url, false);
+    await pool(16, members.length, async (i) => {
+      const member = members[i];
+      if (!member) return;
+      const s = io(bare.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+      await new Promise<void>((ok, fail) => {
+        s.once('connect', () => ok());
+        s.once('connect_error', fail);
+      });
+      await s.timeout(10_000).emitWithAck('join', `c${member.channel}`);
+      s.on('msg', (m: { clientId: string; from: number }) => {
+        const t = bareSent.get(m.clientId);
+        if (t !== undefined && m.from !== i) bareDelivery.push(performance.now() - t);
+      });
+      bareSockets[i] = s;
+    });
+    await sleep(1000);
+    const bareRssAfter = await rssOf(bare.url, false);
+    const bareSenders = bareSockets.map((s, i) => ({ s, i })).filter((_, i) => i % Math.round(1 / SENDER_SHARE) === 0);
+    const end = performance.now() + SECONDS * 1000;
+    const pending: Promise<void>[] = [];
+    await Promise.all(
+      bareSenders.map(async ({ s, i }, k) => {
+        await sleep((k / bareSenders.length) * INTERVAL_MS);
+        while (performance.now() < end) {
+          const clientId = randomUUID();
+          const t0 = performance.now();
+          bareSent.set(clientId, t0);
+          pending.push(
+            s
+              .timeout(30_000)
+              .emitWithAck('send', { room: `c${members[i]?.channel ?? 0}`, clientId, text: '压测消息', from: i })
+              .then(() => void bareAck.push(performance.now() - t0)),
+          );
+          await sleep(INTERVAL_MS);
+        }
+      }),
+    );
+    await Promise.all(pending);
+    await sleep(1000);
+    bareSockets.forEach((s) => s.close());
+    await bare.close();
+
+    const perConn = (a: number, b: number) => (a - b) / 1024 / members.length;
+    const bareAckP = percentiles(bareAck);
+    const bareDelP = percentiles(bareDelivery);
+    const label = `${CLIENTS} clients, ${senders.length} sending 1 msg/${INTERVAL_MS / 1000} s, channels of 50–200`;
+    return [
+      {
+        name: `channel send → ack (${label})`,
+        unit: 'ms',
+        ...phaseA.ack,
+        baseline: { name: 'bare Socket.IO send → ack', ...bareAckP },
+        target: 'p99 < 150 ms',
+        met: phaseA.ack.p99 < 150,
+      },
+      {
+        name: `channel send → delivery on other members (${label})`,
+        unit: 'ms',
+        ...phaseA.delivery,
+        baseline: { name: 'bare Socket.IO send → delivery', ...bareDelP },
+        target: 'p99 < 250 ms',
+        met: phaseA.delivery.p99 < 250,
+      },
+      {
+        name: 'server memory per connection (KiB, RSS growth / clients)',
+        unit: 'ms',
+        total: perConn(rssAfter, rssBefore),
+        baseline: { name: 'bare Socket.IO server', total: perConn(bareRssAfter, bareRssBefore) },
+      },
+      {
+        name: `persisted messages per second, ${THROUGHPUT_IN_FLIGHT} sends in flight into the members' channels (fan-out included)`,
+        unit: 'ms',
+        total: perSecond,
+        baseline: { name: '—' },
+        target: '≥ 2000/s',
+        met: perSecond >= 2000,
+      },
+      {
+        name: `persisted messages per second, ${THROUGHPUT_IN_FLIGHT} sends in flight into ${THROUGHPUT_IN_FLIGHT} channels without other members`,
+        unit: 'ms',
+        total: soloPerSecond,
+        baseline: { name: '—' },
+        target: '≥ 2000/s',
+        met: soloPerSecond >= 2000,
+      },
+      {
+        name: `reconnect storm: ${clients.length} clients within ${STORM_SECONDS} s, time to catch up (s); lost ${lost}, applied twice ${duplicated}`,
+        unit: 'ms',
+        total: stormSeconds,
+        baseline: { name: '—' },
+        target: '0 lost, 0 duplicated',
+        met: lost === 0 && duplicated === 0,
+      },
+    ];
+  } finally {
+    sockets.forEach((s) => s.close());
+    await db.end();
+    await server.close();
+  }
+}
+
+/** An event with an ack and a timeout (a lost ack rejects instead of waiting forever). */
+async function ask<T>(socket: ClientSocket, event: string, payload: unknown, ms: number): Promise<SocketAck<T>> {
+  return (await (socket.timeout(ms) as unknown as ClientSocket).emitWithAck(
+    event as typeof SocketEvent.Ping,
+    payload,
+  )) as unknown as SocketAck<T>;
+}
+
+async function syncOf(socket: ClientSocket, channelId: string, after: number): Promise<SyncResult> {
+  const ack = await ask<SyncResult>(socket, SocketEvent.ChannelSync, { cursors: [{ channelId, after }] }, 30_000);
+  if (!ack.ok) throw new Error(`sync refused: ${JSON.stringify(ack.error)}`);
+  return ack.data;
+}
+
+/** Waits until every client has applied its channel's last change; false if it did not happen in time. */
+async function drained(
+  db: pg.Client,
+  clients: { applier: Applier }[],
+  channelIds: string[],
+  timeoutMs: number,
+): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const rows = (
+      await db.query<{ id: string; last: number }>(
+        `select id, last_change_seq last from channel where id = any($1::uuid[])`,
+        [channelIds],
+      )
+    ).rows;
+    const last = new Map(rows.map((r) => [r.id, r.last]));
+    if (clients.every((c) => c.applier.cursor >= (last.get(c.applier.channelId) ?? 0))) return true;
+    if (performance.now() > deadline) return false;
+    await sleep(200);
+  }
+}
+
+/** Messages stored in a client's channel that the client never applied. */
+async function lostMessages(db: pg.Client, clients: { applier: Applier }[]): Promise<number> {
+  let lost = 0;
+  const byChannel = new Map<string, string[]>();
+  for (const c of clients) {
+    let ids = byChannel.get(c.applier.channelId);
+    if (!ids) {
+      ids = (
+        await db.query<{ id: string }>(`select id from channel_message where channel_id = $1`, [c.applier.channelId])
+      ).rows.map((r) => r.id);
+      byChannel.set(c.applier.channelId, ids);
+    }
+    lost += ids.filter((id) => !c.applier.messages.has(id)).length;
+  }
+  return lost;
+}
+
+/** The product as its own process (server/dist/main.js, as `npm start` runs it), healthy before it returns. */
+async function productServer(env: NodeJS.ProcessEnv): Promise<{ url: string; close(): Promise<void> }> {
+  const main = resolve(import.meta.dirname, '..', '..', '..', 'server', 'dist', 'main.js');
+  const url = `http://127.0.0.1:${env.PORT}`;
+  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const deadline = performance.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const res = await fetch(`${url}/api/health`).catch(() => undefined);
+    if (res?.status === 200) break;
+    if (performance.now() > deadline) throw new Error('server not healthy within 120 s');
+    await sleep(200);
+  }
+  return {
+    url,
+    close: () =>
+      new Promise<void>((ok) => {
+        if (child.exitCode !== null) return ok();
+        child.once('exit', () => ok());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function bareServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [resolve(import.meta.dirname, 'bare-socketio.js')], {
+    env: { PATH: process.env.PATH, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((ok, fail) => {
+    child.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('listening')) ok();
+    });
+    child.once('exit', (code) => fail(new Error(`bare server exited ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        child.once('exit', () => ok());
+        child.kill('SIGTERM');
+      }),
+  };
+}
