@@ -13,6 +13,7 @@ import {
   type ResponsibilityAnswer,
   type TimelineEntryView,
   type WorkflowChangedEvent,
+  WorkCalendar,
 } from '@xietong/shared';
 import { bootApp, type TestApp } from '../support/app.js';
 import { until } from '../support/fixtures.js';
@@ -216,6 +217,16 @@ describe('a responsibility dispute', () => {
     expect(opened.status).toBe(201);
     expect(opened.body).toMatchObject({ state: 'open', pattern: 'both_claim', positions: [{ stance: 'ours' }] });
     expect(opened.body.clocks.map((c) => c.code)).toEqual(['dispute_accept']);
+
+    // The county gives the guidance office 15 working days to rule instead of 10.
+    const setting = await app.http.request('PUT', '/api/clocks/rules/dispute_rule', {
+      token: await s.token('zdb.arbiter'),
+      body: { amount: 15, reason: '县指导办工作规则：争议裁决期限 15 个工作日' },
+    });
+    expect(setting.status).toBe(200);
+    const accepted = await act('zdb.arbiter', opened.body.id, 'accept');
+    const rule = accepted.body.clocks.find((c) => c.code === 'dispute_rule');
+    expect(rule?.deadline).toBe(`${new WorkCalendar().addWorkingDays(todayInChina(), 15)}T15:59:59.999Z`);
 
     expect((await s.get('lz.staff', '/api/disputes/stats')).status).toBe(403);
     const stats = await s.get<DisputeStats>('zdb.arbiter', '/api/disputes/stats');

@@ -54,12 +54,12 @@ export class Session {
     return {
       events,
       async next<T>(event: string, pred: (p: T) => boolean): Promise<T> {
-        for (let i = 0; i < 200; i++) {
+        for (let i = 0; i < 600; i++) {
           const hit = (events.get(event) as T[] | undefined)?.find(pred);
           if (hit) return hit;
           await new Promise((r) => setTimeout(r, 50));
         }
-        throw new Error(`${username} got no ${event} matching within 10 s; got ${JSON.stringify([...events.keys()])}`);
+        throw new Error(`${username} got no ${event} matching within 30 s; got ${JSON.stringify([...events.keys()])}`);
       },
     };
   }
