@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { ENTITIES } from './entities.js';
+import { countingLoggerFactory } from './statement-count.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Compiled migrations run from dist; new ones are generated into src (see cli.ts). */
@@ -27,6 +28,7 @@ export function ormOptions(clientUrl: string, extra: Partial<Options> = {}): Opt
       silent: true,
     },
     debug: false,
+    loggerFactory: countingLoggerFactory,
     ...extra,
   });
 }

@@ -11,6 +11,13 @@ export interface JobCatalogue {
     /** One step of a legal clock; ignored if the clock moved (generation) or ended meanwhile. */
     'clock.step': { clockId: string; generation: number; step: 'warn' | 'overdue' | 'escalate' };
   };
+  fanout: {
+    /**
+     * What a delivered outbox message means for people: in-app notifications and webhook
+     * deliveries, off the delivery worker so that socket events never wait on these writes.
+     */
+    'notifications.fanout': { outboxId: number; topic: string; payload: Record<string, unknown> };
+  };
   notifications: {
     /** One outbound webhook delivery (HMAC-signed); retried with backoff, dead after the last attempt. */
     'webhook.deliver': { deliveryId: string };
@@ -29,6 +36,7 @@ export type JobData<Q extends QueueName, J extends JobName<Q>> = JobCatalogue[Q]
 export const JOB_NAMES: { [Q in QueueName]: readonly JobName<Q>[] } = {
   delivery: ['outbox.deliver'],
   clocks: ['clock.step'],
+  fanout: ['notifications.fanout'],
   notifications: ['webhook.deliver'],
   maintenance: ['auth.prune-refresh-tokens'],
 };
