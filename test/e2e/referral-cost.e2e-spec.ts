@@ -36,8 +36,9 @@ async function statements(method: string, route: string, status: number): Promis
     for (const line of text.split('\n')) {
       const m = /^http_request_db_statements_(sum|count)\{([^}]*)\} (\S+)$/.exec(line);
       if (!m || m[1] !== suffix) continue;
-      const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
-      if (labels.method === method && labels.route === route && labels.status === String(status)) return Number(m[3]);
+      const labels = new Map([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+      if (labels.get('method') === method && labels.get('route') === route && labels.get('status') === String(status))
+        return Number(m[3]);
     }
     return 0;
   };

@@ -71,7 +71,8 @@ export class ClocksService implements OnModuleInit {
 
   /** The working-day calendar: the library's data plus every year an admin loaded. */
   async calendar(em: EntityManager = this.em.fork()): Promise<WorkCalendar> {
-    if (this.cachedCalendar && Date.now() - this.cachedCalendar.at < CALENDAR_CACHE_MS) return this.cachedCalendar.calendar;
+    if (this.cachedCalendar && Date.now() - this.cachedCalendar.at < CALENDAR_CACHE_MS)
+      return this.cachedCalendar.calendar;
     const years = await em.find(HolidayArrangement, {}, { orderBy: { year: 'asc' } });
     const calendar = new WorkCalendar(years.map((y) => y.arrangement as unknown as YearArrangement));
     this.cachedCalendar = { at: Date.now(), calendar };

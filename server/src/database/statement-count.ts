@@ -7,6 +7,10 @@ export interface StatementTally {
 }
 
 const scope = new AsyncLocalStorage<StatementTally>();
+let processTotal = 0;
+
+/** Every statement this process has run, requests and background work alike. */
+export const statementsRun = (): number => processTotal;
 
 /** Runs `fn` with a fresh tally; every statement the ORM runs from it (awaited or not) is counted there. */
 export function countStatements<T>(tally: StatementTally, fn: () => T): T {
@@ -28,8 +32,11 @@ export function uncounted<T>(fn: () => T): T {
  */
 export class CountingLogger extends DefaultLogger {
   override logQuery(context: { query: string } & LogContext): void {
-    const tally = scope.getStore();
-    if (tally && (context.namespace ?? 'query') === 'query') tally.statements++;
+    if ((context.namespace ?? 'query') === 'query') {
+      processTotal++;
+      const tally = scope.getStore();
+      if (tally) tally.statements++;
+    }
     super.logQuery(context);
   }
 }

@@ -10,9 +10,9 @@ import {
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Policy } from '../common/policy/policy.decorator.js';
-import { countStatements, type StatementTally } from '../database/statement-count.js';
+import { countStatements, statementsRun, type StatementTally } from '../database/statement-count.js';
 import { QueueService } from '../queue/queue.service.js';
 import { RealtimeBus } from '../realtime/realtime.bus.js';
 
@@ -39,6 +39,15 @@ export class Metrics {
       labelNames: ['method', 'route', 'status'],
       buckets: [1, 2, 5, 10, 15, 20, 30, 50, 100],
       registers: [this.registry],
+    });
+    new Counter({
+      name: 'db_statements_total',
+      help: 'SQL statements run by this process (requests, relay, workers)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(statementsRun());
+      },
     });
     new Gauge({
       name: 'queue_jobs',
