@@ -103,7 +103,6 @@ describe('SQL statements per referral request', () => {
     // The answer equals what a later read returns.
     const read = await app.http.get<ReferralView>(`/api/referrals/${res.body.id}`, officer);
     expect(res.body).toEqual(read.body);
-    console.log(`POST /api/referrals (submit): ${n} statements`);
     expect(n).toBeLessThanOrEqual(BUDGET.create);
   });
 
@@ -121,7 +120,6 @@ describe('SQL statements per referral request', () => {
     expect(res.body.clocks.find((c) => c.code === 'township_sign')?.state).toBe('met');
     const read = await app.http.get<ReferralView>(`/api/referrals/${res.body.id}`, staff);
     expect(res.body).toEqual(read.body);
-    console.log(`sign: ${n} statements`);
     expect(n).toBeLessThanOrEqual(BUDGET.sign);
   });
 });
