@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { SocketEvent, type MatterView, type ReferralChangedEvent, type ReferralView } from '@xietong/shared';
 import { startServer, type RunningServer } from '@xietong/server/bootstrap';
+import { statementsRun } from '@xietong/server/database/statement-count';
 import { DEFAULT_JOB_OPTIONS, QueueBackend } from '@xietong/server/queue/queue-backend';
 import { QueueService } from '@xietong/server/queue/queue.service';
 import { connectSocket, DEMO_PASSWORD, Http, type ClientSocket } from '../support/app.js';
@@ -48,6 +50,15 @@ interface Phase {
   /** Set when the phase was abandoned because the server stopped answering; says what the database showed. */
   stall?: string;
   aborted: number;
+  /** What one referral cost, all work included (request, relay, delivery, fan-out), measured to the last arrival. */
+  cost?: Cost;
+}
+
+/** Per referral: SQL statements the server ran, CPU of the bench process, CPU of its PostgreSQL sessions. */
+interface Cost {
+  statements: number;
+  cpuMs: number;
+  pgCpuMs: number;
 }
 
 /** One booted server with the township's socket on it. */
@@ -256,6 +267,8 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
         if (inFlight > 0 && performance.now() - lastProgress > STALL_MS) controller.abort();
       }, 250);
       const cpu = cpuNow();
+      const costFrom = await costNow(raw);
+      const profiler = await startProfile(name);
       try {
         await drive(async (matterId, dueAt) => {
           const created = await refer(matterId, dueAt, controller.signal);
@@ -319,6 +332,12 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
         );
       }
       await drain(name, phase.ids);
+      phase.cost = costSince(costFrom, await costNow(raw), phase.ids.length);
+      await profiler?.(log);
+      log(
+        `  ${name}: per referral ${phase.cost.statements.toFixed(1)} SQL statements (request, relay, delivery, fan-out), ` +
+          `${phase.cost.cpuMs.toFixed(2)} ms CPU in the bench process, ${phase.cost.pgCpuMs.toFixed(2)} ms in its PostgreSQL sessions`,
+      );
       return phase;
     };
 
@@ -485,6 +504,8 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
     );
     await waitProcessed('B', qbIds);
     log(`  baseline B: ${cpuSince(qCpu)}`);
+    const qCpuUse = process.cpuUsage(qCpu.self);
+    const qCpuPerJob = (qCpuUse.user + qCpuUse.system) / 1000 / Math.max(1, qbIds.length);
     const qRate = qbIds.length / ((maxOf(qbIds.map((id) => processed.get(id) ?? 0)) - qStart) / 1000);
     const qb = percentiles(qbIds.map(jobLatency));
     log(
@@ -528,6 +549,20 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
         target: '≥ 300 referrals/s sustained',
         met: b.rate >= 300 && !b.phase.stall,
       })),
+      ...phaseB.flatMap((b): BenchResult[] =>
+        b.phase.cost
+          ? [
+              {
+                name:
+                  `CPU per referral, ${b.size} in flight: the bench process (server, load generator, socket client; ` +
+                  `${b.phase.cost.statements.toFixed(1)} SQL statements, ${b.phase.cost.pgCpuMs.toFixed(2)} ms CPU in PostgreSQL)`,
+                unit: 'ms',
+                total: b.phase.cost.cpuMs,
+                baseline: { name: 'CPU per bare BullMQ job added and processed', total: qCpuPerJob },
+              },
+            ]
+          : [],
+      ),
     ];
   } finally {
     await backend.close();
@@ -549,6 +584,60 @@ function countArrived(arrivals: Map<string, unknown>, sent: Map<string, unknown>
   let n = 0;
   for (const id of sent.keys()) if (arrivals.has(id)) n++;
   return n;
+}
+
+/**
+ * BENCH_CPU_PROFILE=file.cpuprofile records where this process spent its CPU during one phase
+ * (BENCH_CPU_PROFILE_PHASE, default B8), to open in Chrome DevTools or read with a script.
+ */
+async function startProfile(phase: string): Promise<((log: (m: string) => void) => Promise<void>) | undefined> {
+  const file = process.env.BENCH_CPU_PROFILE;
+  if (!file || phase !== (process.env.BENCH_CPU_PROFILE_PHASE ?? 'B8')) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (log) => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    log(`  ${phase}: CPU profile written to ${file}`);
+  };
+}
+
+/** Where the cost counters stand: statements run, this process's CPU, and each PostgreSQL session's CPU. */
+async function costNow(raw: pg.Client): Promise<{ statements: number; cpu: NodeJS.CpuUsage; pg: Map<number, number> }> {
+  const pids = await raw.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+  );
+  const pgCpu = new Map<number, number>();
+  for (const { pid } of pids.rows) {
+    try {
+      // utime and stime, in clock ticks (100 per second on Linux)
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      pgCpu.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // another machine, or the session ended
+    }
+  }
+  return { statements: statementsRun(), cpu: process.cpuUsage(), pg: pgCpu };
+}
+
+/** Per referral, between two readings (PostgreSQL sessions that ended in between are not counted). */
+function costSince(
+  from: Awaited<ReturnType<typeof costNow>>,
+  to: Awaited<ReturnType<typeof costNow>>,
+  n: number,
+): Cost {
+  const cpu = process.cpuUsage(from.cpu);
+  let pgMs = 0;
+  for (const [pid, ms] of to.pg) pgMs += ms - (from.pg.get(pid) ?? 0);
+  const per = Math.max(1, n);
+  return {
+    statements: (to.statements - from.statements) / per,
+    cpuMs: (cpu.user + cpu.system) / 1000 / per,
+    pgCpuMs: pgMs / per,
+  };
 }
 
 /** CPU use of this process (server and load generator share it) and of the whole machine. */

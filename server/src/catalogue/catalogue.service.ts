@@ -80,7 +80,7 @@ export class CatalogueService {
    * agencies change rarely, so a copy a few seconds old is fine and saves a query per question.
    */
   private cachedAgencies: { at: number; directory: AgencyDirectory } | undefined;
-  private async recentAgencies(): Promise<AgencyDirectory> {
+  async recentAgencies(): Promise<AgencyDirectory> {
     const now = Date.now();
     if (!this.cachedAgencies || now - this.cachedAgencies.at > AGENCY_CACHE_MS) {
       // Not a fork: called inside a caller's transaction, a fork would need a second pooled

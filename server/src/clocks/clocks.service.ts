@@ -27,13 +27,16 @@ import { Conflict, Forbidden, NotFound, ValidationFailed } from '../common/error
 import type { Actor } from '../common/policy/actor.js';
 import { PolicyService } from '../common/policy/policy.service.js';
 import { DeliveryProcessor } from '../outbox/delivery.processor.js';
-import { OutboxRelay } from '../outbox/outbox.service.js';
+import { OutboxRelay, type RoutedJob } from '../outbox/outbox.service.js';
 import { QueueService } from '../queue/queue.service.js';
 import { Referral, TimelineEntry } from '../referrals/referral.entity.js';
 import { User } from '../users/user.entity.js';
 import { ClockSetting, HolidayArrangement, ReferralClock } from './clock.entity.js';
 
 const LIVE: readonly ClockState[] = [ClockState.Running, ClockState.Paused, ClockState.Overdue];
+/** How long a node may start clocks with a county's amounts after another node changed them. */
+const SETTINGS_CACHE_MS = 5_000;
+const CALENDAR_CACHE_MS = 60_000;
 const STEPS: readonly ClockStep[] = [ClockStep.Warn, ClockStep.Overdue, ClockStep.Escalate];
 const clockJobId = (clockId: string, generation: number, step: ClockStep): string =>
   `clock-${clockId}-g${generation}-${step}`;
@@ -48,39 +51,50 @@ const clockJobId = (clockId: string, generation: number, step: ClockStep): strin
 export class ClocksService implements OnModuleInit {
   private readonly logger = new Logger(ClocksService.name);
   private cachedCalendar: { at: number; calendar: WorkCalendar } | undefined;
+  private cachedAmounts: { at: number; amounts: Map<ClockCode, number> } | undefined;
+  /** An agency's kind never changes once it exists (a township does not become a court). */
+  private readonly agencyKinds = new Map<string, AgencyKind>();
 
   constructor(
     private readonly em: EntityManager,
     private readonly queues: QueueService,
     private readonly delivery: DeliveryProcessor,
+    private readonly relay: OutboxRelay,
     private readonly policy: PolicyService,
     private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
+    this.relay.route('clock.schedule', (payload) => this.stepJobs(payload));
+    // Delivery jobs of this topic queued before the relay routed it directly.
     this.delivery.registerTopic('clock.schedule', (payload) => this.enqueueSteps(payload));
     this.queues.handle('clocks', 'clock.step', (job) => this.step(job.clockId, job.generation, job.step));
   }
 
   /** The working-day calendar: the library's data plus every year an admin loaded. */
   async calendar(em: EntityManager = this.em.fork()): Promise<WorkCalendar> {
-    if (this.cachedCalendar && Date.now() - this.cachedCalendar.at < 60_000) return this.cachedCalendar.calendar;
+    if (this.cachedCalendar && Date.now() - this.cachedCalendar.at < CALENDAR_CACHE_MS)
+      return this.cachedCalendar.calendar;
     const years = await em.find(HolidayArrangement, {}, { orderBy: { year: 'asc' } });
     const calendar = new WorkCalendar(years.map((y) => y.arrangement as unknown as YearArrangement));
     this.cachedCalendar = { at: Date.now(), calendar };
     return calendar;
   }
 
-  /** Called inside a referral's transaction, after its state changed from `from` to `to`. */
-  async onTransition(em: EntityManager, referral: Referral, from: ReferralState, to: ReferralState): Promise<void> {
+  /**
+   * Called inside a referral's transaction, after its state changed from `from` to `to`. Returns
+   * every clock of the referral as it now stands, oldest first (what its view shows).
+   */
+  async onTransition(
+    em: EntityManager,
+    referral: Referral,
+    from: ReferralState,
+    to: ReferralState,
+  ): Promise<ReferralClock[]> {
     const now = new Date();
     const specs = REFERRAL_CLOCKS[referral.kind];
-    // Locked: a clock step running at this moment either finishes first or sees the new generation.
-    const live = await em.find(
-      ReferralClock,
-      { referral: referral.id, state: { $in: [...LIVE] } },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
-    );
+    const all = await this.clocksInTransaction(em, referral);
+    const live = all.filter((c) => LIVE.includes(c.state));
     for (const clock of live) {
       const spec = specs.find((s) => s.code === clock.code);
       if (spec?.stopsOn.includes(to)) {
@@ -104,12 +118,12 @@ export class ClocksService implements OnModuleInit {
       }
     }
     const starting = specs.filter((s) => s.startsOn === to);
-    if (starting.length === 0) return;
-    const receiver = await em.findOneOrFail(Agency, { id: referral.toAgency.id });
+    if (starting.length === 0) return oldestFirst(all);
+    const receiverKind = await this.agencyKind(em, referral.toAgency.id);
     const calendar = await this.calendar(em);
     const county = await this.countyAmounts(em);
     for (const spec of starting) {
-      if (spec.receiverMustBeTownship && receiver.kind !== AgencyKind.Township) continue;
+      if (spec.receiverMustBeTownship && receiverKind !== AgencyKind.Township) continue;
       const schedule = scheduleClock(LEGAL_CLOCKS[spec.code], now, calendar, county.get(spec.code));
       const clock = em.create(ReferralClock, {
         referral,
@@ -123,7 +137,37 @@ export class ClocksService implements OnModuleInit {
         generation: 0,
       });
       this.requestSchedule(em, clock);
+      all.push(clock);
     }
+    return oldestFirst(all);
+  }
+
+  /**
+   * A referral's clocks, locked (a clock step running at this moment either finishes first or sees
+   * the new generation). A referral created in this transaction has none in the database yet, so
+   * it costs no query: only the clocks this transaction made for it.
+   */
+  private async clocksInTransaction(em: EntityManager, referral: Referral): Promise<ReferralClock[]> {
+    const uow = em.getUnitOfWork();
+    if (uow.getPersistStack().has(referral)) {
+      return [...uow.getPersistStack()].filter(
+        (e): e is ReferralClock => e instanceof ReferralClock && e.referral.id === referral.id,
+      );
+    }
+    return em.find(
+      ReferralClock,
+      { referral: referral.id },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { startedAt: 'asc', deadline: 'asc' } },
+    );
+  }
+
+  private async agencyKind(em: EntityManager, agencyId: string): Promise<AgencyKind> {
+    let kind = this.agencyKinds.get(agencyId);
+    if (!kind) {
+      kind = (await em.findOneOrFail(Agency, { id: agencyId })).kind;
+      this.agencyKinds.set(agencyId, kind);
+    }
+    return kind;
   }
 
   /** Loads (or replaces) a year's official arrangement, then recomputes the provisional clocks. */
@@ -289,11 +333,20 @@ export class ClocksService implements OnModuleInit {
       updatedBy: em.getReference(User, actor.userId),
       updatedAt: new Date(),
     });
+    this.cachedAmounts = undefined;
     return this.rules();
   }
 
+  /**
+   * The county's own amounts, read at most every few seconds: clocks start on every delivery, the
+   * amounts change a few times a year. This node sees its own change at once, others within
+   * SETTINGS_CACHE_MS.
+   */
   private async countyAmounts(em: EntityManager): Promise<Map<ClockCode, number>> {
-    return new Map((await em.find(ClockSetting, {})).map((s) => [s.code, s.amount]));
+    if (this.cachedAmounts && Date.now() - this.cachedAmounts.at < SETTINGS_CACHE_MS) return this.cachedAmounts.amounts;
+    const amounts = new Map((await em.find(ClockSetting, {})).map((s) => [s.code, s.amount]));
+    this.cachedAmounts = { at: Date.now(), amounts };
+    return amounts;
   }
 
   async years(): Promise<{ year: number; source: string; loadedAt: string }[]> {
@@ -342,29 +395,32 @@ export class ClocksService implements OnModuleInit {
    * Delayed jobs for a clock's steps. CLOCK_TIME_SCALE divides the time from the clock's start,
    * so a demo or a test can run days in seconds; it is 1 in real use.
    */
-  private async enqueueSteps(payload: Record<string, unknown>): Promise<void> {
+  private stepJobs(payload: Record<string, unknown>): RoutedJob[] {
     const clockId = String(payload.clockId);
     const generation = Number(payload.generation);
     const startedAt = Date.parse(String(payload.startedAt));
     const steps = payload.steps as Record<ClockStep, string>;
     const scale = this.config.clockTimeScale;
     const now = Date.now();
+    return STEPS.map((step) => {
+      const at = startedAt + (Date.parse(steps[step]) - startedAt) / scale;
+      return {
+        queue: 'clocks',
+        name: 'clock.step',
+        data: { clockId, generation, step },
+        opts: { jobId: clockJobId(clockId, generation, step), delay: Math.max(0, at - now) },
+        // A moved clock replaces its jobs: the previous generation's steps leave the queue. One that
+        // is running already, or left over from an older move, finds the generation changed and does nothing.
+        ...(generation > 0 ? { replaces: [clockJobId(clockId, generation - 1, step)] } : {}),
+      };
+    });
+  }
+
+  private async enqueueSteps(payload: Record<string, unknown>): Promise<void> {
+    const jobs = this.stepJobs(payload);
     const queue = this.queues.queue('clocks');
-    // A moved clock replaces its jobs: the previous generation's steps leave the queue. One that
-    // is running already, or left over from an older move, finds the generation changed and does nothing.
-    if (generation > 0) {
-      await Promise.all(STEPS.map((s) => queue.remove(clockJobId(clockId, generation - 1, s)).catch(() => 0)));
-    }
-    await queue.addBulk(
-      STEPS.map((step) => {
-        const at = startedAt + (Date.parse(steps[step]) - startedAt) / scale;
-        return {
-          name: 'clock.step' as const,
-          data: { clockId, generation, step },
-          opts: { jobId: clockJobId(clockId, generation, step), delay: Math.max(0, at - now) },
-        };
-      }),
-    );
+    await Promise.all(jobs.flatMap((j) => j.replaces ?? []).map((id) => queue.remove(id).catch(() => 0)));
+    await queue.addBulk(jobs);
   }
 
   /** One step of a clock, unless the clock moved (another generation) or ended meanwhile. */
@@ -422,6 +478,13 @@ export class ClocksService implements OnModuleInit {
     });
     return { applied };
   }
+}
+
+/** The order a referral's clocks are shown in: by start, then by deadline. */
+function oldestFirst(clocks: ReferralClock[]): ReferralClock[] {
+  return clocks.sort(
+    (a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.deadline.getTime() - b.deadline.getTime(),
+  );
 }
 
 /** Whether a step has yet to happen to a clock that is still live. */

@@ -5,6 +5,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { ENTITIES } from './entities.js';
 import type { AuditHash } from '../audit/audit-chain.js';
 import { AuditSubscriber } from '../audit/audit.subscriber.js';
+import { countingLoggerFactory } from './statement-count.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Compiled migrations run from dist; new ones are generated into src (see cli.ts). */
@@ -31,6 +32,7 @@ export function ormOptions(clientUrl: string, extra: Partial<Options> = {}, audi
       silent: true,
     },
     debug: false,
+    loggerFactory: countingLoggerFactory,
     ...extra,
   });
 }

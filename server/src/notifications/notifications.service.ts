@@ -29,6 +29,8 @@ interface Fanout {
   webhookAgencies: string[];
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const STEP_TITLES: Record<string, string> = { warn: '期限预警', overdue: '已逾期', escalate: '逾期升级' };
 
 /**
@@ -50,48 +52,77 @@ export class NotificationsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.delivery.onDelivered((outboxId, topic, payload) => this.fanOut(outboxId, topic, payload));
+    // The delivery worker only queues the fan-out (one job per message, keyed by it), so socket
+    // events never wait on these writes and a failed fan-out retries without re-emitting them.
+    this.delivery.onDelivered(async (outboxId, topic, payload) => {
+      if (!describe(topic, payload)) return;
+      await this.queues.add(
+        'fanout',
+        'notifications.fanout',
+        { outboxId, topic, payload },
+        { jobId: `fanout-${outboxId}` },
+      );
+    });
+    this.queues.handle('fanout', 'notifications.fanout', (job) => this.fanOut(job.outboxId, job.topic, job.payload));
     this.queues.handle('notifications', 'webhook.deliver', (data, job) => this.deliverWebhook(data.deliveryId, job));
   }
 
+  /**
+   * One statement: an in-app notification for every active user of the agencies told, and a
+   * webhook delivery for every matching subscription; both idempotent per event. Returns the
+   * deliveries still pending for the event (new ones and any a failed earlier attempt left
+   * unqueued), which are queued by id (the job id de-duplicates).
+   */
   async fanOut(outboxId: number, topic: string, payload: Record<string, unknown>): Promise<void> {
     const f = describe(topic, payload);
     if (!f) return;
     const eventKey = `outbox-${outboxId}`;
-    const em = this.em.fork();
-    if (f.notifyAgencies.length > 0) {
-      const users = await em.find(User, { agency: { $in: f.notifyAgencies }, active: true }, { fields: ['id'] });
-      await NotificationsService.notifyUsers(
-        em,
-        users.map((u) => u.id),
-        { eventKey, kind: f.event, title: f.title, link: f.link },
-      );
-    }
-    const subs = await em.find(WebhookSubscription, {
-      agency: { $in: f.webhookAgencies },
-      active: true,
-      events: { $contains: [f.event] },
-    });
-    for (const sub of subs) {
-      const rows = await em.execute<{ id: string }[]>(
-        `insert into webhook_delivery (id, subscription_id, event_key, event, payload, status, attempts, created_at, updated_at)
-         values (gen_random_uuid(), ?, ?, ?, ?::jsonb, 'pending', 0, now(), now())
-         on conflict (subscription_id, event_key) do nothing returning id`,
-        [sub.id, eventKey, f.event, JSON.stringify(payload)],
-      );
-      const id = rows[0]?.id;
-      if (!id) continue;
-      await this.queues.add(
-        'notifications',
-        'webhook.deliver',
-        { deliveryId: id },
-        {
+    const uuids = (ids: string[]) => `{${ids.filter((id) => UUID.test(id)).join(',')}}`;
+    const pending = await this.em.fork().execute<{ id: string }[]>(
+      `with told as (
+         insert into notification (id, user_id, event_key, kind, title, link, created_at)
+         select gen_random_uuid(), u.id, ?, ?, ?, ?::jsonb, now()
+           from app_user u where u.agency_id = any(?::uuid[]) and u.active
+         on conflict (user_id, event_key) do nothing
+       ), subs as (
+         select s.id from webhook_subscription s
+          where s.agency_id = any(?::uuid[]) and s.active and s.events @> array[?]::text[]
+       ), added as (
+         insert into webhook_delivery (id, subscription_id, event_key, event, payload, status, attempts, created_at, updated_at)
+         select gen_random_uuid(), subs.id, ?, ?, ?::jsonb, 'pending', 0, now(), now() from subs
+         on conflict (subscription_id, event_key) do nothing
+         returning id
+       )
+       select id from added
+       union all
+       select d.id from webhook_delivery d
+        where d.subscription_id in (select id from subs) and d.event_key = ? and d.status = 'pending'`,
+      [
+        eventKey,
+        f.event,
+        f.title,
+        JSON.stringify(f.link),
+        uuids(f.notifyAgencies),
+        uuids(f.webhookAgencies),
+        f.event,
+        eventKey,
+        f.event,
+        JSON.stringify(payload),
+        eventKey,
+      ],
+    );
+    if (pending.length === 0) return;
+    await this.queues.queue('notifications').addBulk(
+      pending.map(({ id }) => ({
+        name: 'webhook.deliver' as const,
+        data: { deliveryId: id },
+        opts: {
           jobId: `webhook-${id}`,
           attempts: this.config.webhooks.attempts,
-          backoff: { type: 'exponential', delay: this.config.webhooks.retryBaseMs },
+          backoff: { type: 'exponential' as const, delay: this.config.webhooks.retryBaseMs },
         },
-      );
-    }
+      })),
+    );
   }
 
   /**

@@ -13,6 +13,13 @@ export interface JobCatalogue {
     /** The same for a clock of a workflow (dispute, review, court application, interview). */
     'workflow-clock.step': { clockId: string; generation: number; step: 'warn' | 'overdue' | 'escalate' };
   };
+  fanout: {
+    /**
+     * What a delivered outbox message means for people: in-app notifications and webhook
+     * deliveries, off the delivery worker so that socket events never wait on these writes.
+     */
+    'notifications.fanout': { outboxId: number; topic: string; payload: Record<string, unknown> };
+  };
   notifications: {
     /** One outbound webhook delivery (HMAC-signed); retried with backoff, dead after the last attempt. */
     'webhook.deliver': { deliveryId: string };
@@ -37,6 +44,7 @@ export type JobData<Q extends QueueName, J extends JobName<Q>> = JobCatalogue[Q]
 export const JOB_NAMES: { [Q in QueueName]: readonly JobName<Q>[] } = {
   delivery: ['outbox.deliver'],
   clocks: ['clock.step', 'workflow-clock.step'],
+  fanout: ['notifications.fanout'],
   notifications: ['webhook.deliver', 'channel.ack-remind'],
   maintenance: ['auth.prune-refresh-tokens', 'statistics.refresh-rollups', 'demo.seed-activity'],
 };

@@ -53,7 +53,7 @@ export class ReferralsService {
 
   async createMatter(actor: Actor, input: CreateMatterRequest): Promise<MatterView> {
     this.policy.assertAttempt(actor, 'matter.create');
-    const agencies = await this.catalogue.agencies();
+    const agencies = await this.catalogue.recentAgencies();
     const township = this.catalogue.resolveTownship(agencies, input.township);
     const startedOn = input.startedOn ?? todayInChina();
     const id = await this.em.transactional(async (em) => {
@@ -97,7 +97,7 @@ export class ReferralsService {
 
   async matter(actor: Actor, id: string): Promise<MatterView> {
     const { matter, parties } = await this.readableMatter(actor, id);
-    const agencies = await this.catalogue.agencies();
+    const agencies = await this.catalogue.recentAgencies();
     const ref = (aid: string) => agencyRef(agencies, aid) as NonNullable<ReturnType<typeof agencyRef>>;
     const item = matter.item.unwrap();
     return {
@@ -128,7 +128,7 @@ export class ReferralsService {
    */
   async createReferral(actor: Actor, input: CreateReferralRequest): Promise<ReferralView> {
     this.policy.assertAttempt(actor, 'referral.create');
-    const id = await this.em.transactional(async (em) => {
+    const done = await this.em.transactional(async (em) => {
       const { matter, parties } = await this.readableMatter(actor, input.matterId, em);
       if (!parties.some((p) => p.agency.id === actor.agencyId)) {
         throw new Forbidden('只有案件当事单位可以发起移送 (only an agency on the matter can refer it)');
@@ -164,7 +164,8 @@ export class ReferralsService {
           { field: 'toAgencyId', message: '不能移送给本单位 (cannot refer to one’s own agency)' },
         ]);
       }
-      if (!(await em.findOne(Agency, { id: toAgencyId }))) {
+      // Agencies are never deleted: the directory (a few seconds old at most) knows every one.
+      if (!(await this.catalogue.recentAgencies()).has(toAgencyId)) {
         throw new ValidationFailed([{ field: 'toAgencyId', message: '未知单位 (unknown agency)' }]);
       }
       const referral = em.create(Referral, {
@@ -185,23 +186,29 @@ export class ReferralsService {
         ...(input.note ? { note: input.note } : {}),
         ...(routingRule === 'override' ? { overrideReason: input.overrideReason } : {}),
       });
-      if (input.submit) await this.transition(em, actor, referral, matter, 'submit', {});
-      return referral.id;
+      const clocks = input.submit ? await this.transition(em, actor, referral, matter, 'submit', {}, parties) : [];
+      return { referral, clocks };
     });
     this.relay.kick();
-    return this.get(actor, id);
+    // The answer is built from what was just written, not read back.
+    return this.view(actor, done.referral, await this.catalogue.recentAgencies(), done.clocks);
   }
 
   /** Applies one lifecycle action: 403/404 for non-parties, 409 in the wrong state, 400 for missing fields. */
   async act(actor: Actor, id: string, action: ReferralAction, input: ReferralActionRequest): Promise<ReferralView> {
-    await this.em.transactional(async (em) => {
-      const referral = await em.findOne(Referral, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const done = await this.em.transactional(async (em) => {
+      // The referral row locked, its matter and item joined (not locked), in one round trip.
+      const referral = await em.findOne(
+        Referral,
+        { id },
+        { populate: ['matter', 'matter.item'], lockMode: LockMode.PESSIMISTIC_WRITE, lockTableAliases: ['r0'] },
+      );
       if (!referral) throw new NotFound('referral');
-      const matter = await em.findOneOrFail(Matter, { id: referral.matter.id }, { populate: ['item'] });
-      await this.transition(em, actor, referral, matter, action, input);
+      const clocks = await this.transition(em, actor, referral, referral.matter.unwrap(), action, input);
+      return { referral, clocks };
     });
     this.relay.kick();
-    return this.get(actor, id);
+    return this.view(actor, done.referral, await this.catalogue.recentAgencies(), done.clocks);
   }
 
   async get(actor: Actor, id: string): Promise<ReferralView> {
@@ -209,7 +216,7 @@ export class ReferralsService {
     if (!referral) throw new NotFound('referral');
     const matter = referral.matter.unwrap();
     this.policy.authorize(actor, 'referral.read', this.resource(matter, this.partiesOf(referral)), 'referral');
-    return this.view(actor, referral, await this.catalogue.agencies(), (await this.clocksOf([id])).get(id) ?? []);
+    return this.view(actor, referral, await this.catalogue.recentAgencies(), (await this.clocksOf([id])).get(id) ?? []);
   }
 
   /**
@@ -217,7 +224,7 @@ export class ReferralsService {
    * badges, nearest deadline first.
    */
   async list(actor: Actor, box: 'inbox' | 'outbox', q: ReferralListQuery): Promise<ReferralList> {
-    const agencies = await this.catalogue.agencies();
+    const agencies = await this.catalogue.recentAgencies();
     const column = box === 'inbox' ? 'r.to_agency_id' : 'r.from_agency_id';
     const where: string[] = [`${column} = ?`];
     const params: unknown[] = [actor.agencyId];
@@ -273,7 +280,7 @@ export class ReferralsService {
       { matter: matterId },
       { orderBy: { at: 'asc' }, populate: ['actor'] },
     );
-    const agencies = await this.catalogue.agencies();
+    const agencies = await this.catalogue.recentAgencies();
     return entries.map((e) => ({
       id: e.id,
       at: e.at.toISOString(),
@@ -296,9 +303,14 @@ export class ReferralsService {
     matterId: string,
     em: EntityManager = this.em,
   ): Promise<{ matter: Matter; parties: MatterAgency[] }> {
-    const matter = await em.findOne(Matter, { id: matterId }, { populate: ['item'] });
+    // One round trip: the parties, each joined to the matter and its item (a matter always has its origin).
+    const parties = await em.find(
+      MatterAgency,
+      { matter: matterId },
+      { populate: ['matter', 'matter.item'], orderBy: { since: 'asc' } },
+    );
+    const matter = parties[0]?.matter.unwrap() ?? (await em.findOne(Matter, { id: matterId }, { populate: ['item'] }));
     if (!matter) throw new NotFound('matter');
-    const parties = await em.find(MatterAgency, { matter: matterId }, { orderBy: { since: 'asc' } });
     this.policy.authorize(
       actor,
       'matter.read',
@@ -320,7 +332,8 @@ export class ReferralsService {
     matter: Matter,
     action: ReferralAction,
     input: ReferralActionRequest,
-  ): Promise<void> {
+    parties?: MatterAgency[],
+  ): Promise<ReferralClock[]> {
     const side = this.sideOf(actor, referral);
     if (!side) {
       this.policy.authorize(actor, 'referral.read', this.resource(matter, this.partiesOf(referral)), 'referral');
@@ -341,8 +354,8 @@ export class ReferralsService {
     }
     if (action === 'reroute') await this.reroute(em, referral, matter, input);
     referral.state = decision.next;
-    if (decision.next === 'delivered') await this.admit(em, matter, referral);
-    await this.clocks.onTransition(em, referral, from, decision.next);
+    if (decision.next === 'delivered') await this.admit(em, matter, referral, parties);
+    const clocks = await this.clocks.onTransition(em, referral, from, decision.next);
     const detail: Record<string, unknown> = Object.fromEntries(
       Object.entries(input).filter(([, v]) => v !== undefined),
     );
@@ -361,6 +374,7 @@ export class ReferralsService {
       at: new Date().toISOString(),
     });
     if (action === 'return' && input.reasonCode === NOT_OURS) await this.maybeOpenDispute(em, matter, referral);
+    return clocks;
   }
 
   /** Sends a returned referral to another receiver; off the routing answer only with a reason. */
@@ -376,7 +390,7 @@ export class ReferralsService {
     if (target === referral.fromAgency.id) {
       throw new ValidationFailed([{ field: 'receivingAgencyId', message: '不能移送给本单位' }]);
     }
-    if (!(await em.findOne(Agency, { id: target }))) {
+    if (!(await this.catalogue.recentAgencies()).has(target)) {
       throw new ValidationFailed([{ field: 'receivingAgencyId', message: '未知单位 (unknown agency)' }]);
     }
     const routed = decision.routed && decision.receivingAgencyId === target;
@@ -388,9 +402,12 @@ export class ReferralsService {
     referral.overrideReason = routed ? null : (input.overrideReason ?? null);
   }
 
-  /** The receiver and the agencies kept informed join the matter when it is delivered. */
-  private async admit(em: EntityManager, matter: Matter, referral: Referral): Promise<void> {
-    const present = new Set((await em.find(MatterAgency, { matter: matter.id })).map((p) => p.agency.id));
+  /**
+   * The receiver and the agencies kept informed join the matter when it is delivered. `parties`:
+   * the matter's agencies when the caller read them in this transaction already.
+   */
+  private async admit(em: EntityManager, matter: Matter, referral: Referral, parties?: MatterAgency[]): Promise<void> {
+    const present = new Set((parties ?? (await em.find(MatterAgency, { matter: matter.id }))).map((p) => p.agency.id));
     const join = (agencyId: string, role: 'receiver' | 'informed') => {
       if (present.has(agencyId)) return;
       present.add(agencyId);
