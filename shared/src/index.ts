@@ -9,3 +9,4 @@ export * from './referrals.schemas.js';
 export * from './calendar.js';
 export * from './legal-clocks.js';
 export * from './referral-clocks.js';
+export * from './clock-countdown.js';
