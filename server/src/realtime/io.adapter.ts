@@ -22,11 +22,20 @@ export class AppIoAdapter extends IoAdapter {
       perMessageDeflate: false,
       maxHttpBufferSize: 256 * 1024,
       cors: { origin: [...allowed], credentials: true },
-      // Browsers always send Origin; non-browser clients (tests, integrations) may not.
+      // Browsers always send Origin; non-browser clients (tests, integrations) may not. The web app
+      // this server serves itself is same-origin, whatever host and port it is reached on.
       allowRequest: (req, callback) => {
         const origin = req.headers.origin;
-        callback(null, !origin || allowed.has(origin));
+        callback(null, !origin || allowed.has(origin) || sameOrigin(origin, req.headers.host));
       },
     });
+  }
+}
+
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
   }
 }

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { ItemDetail } from '@xietong/shared';
+import { bootApp, type TestApp } from '../support/app.js';
+import { choose, launchBrowser, newContext, PHONE, screenshot, signIn } from '../support/browser.js';
+import { delegatedItemCode } from '../support/fixtures.js';
+
+let app: TestApp;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+async function open(username: string, viewport?: { width: number; height: number }): Promise<Page> {
+  const context = await newContext(browser, app.url, viewport);
+  contexts.push(context);
+  const page = await context.newPage();
+  await signIn(page, username);
+  return page;
+}
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([bootApp(), launchBrowser()]);
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await app?.close();
+});
+
+describe('a referral from the bureau to a township, in two browsers', () => {
+  it('is sent with its routing shown, arrives live on a phone, is signed and returned as not ours, and the bureau sees it live', async () => {
+    const token = (await app.http.login('zfj.officer')).accessToken;
+    const code = await delegatedItemCode(app.http, token, 'XZ-LZ');
+    const item = (await app.http.get<ItemDetail>(`/api/catalogue/items/${code}`, token)).body;
+
+    // The township's inbox is open on a phone before anything is sent.
+    const staff = await open('lz.staff', PHONE);
+    await staff.getByTestId('inbox-list').waitFor({ state: 'attached' });
+    await staff.evaluate('window.stayed = true');
+
+    const officer = await open('zfj.officer');
+    await officer.getByRole('menuitem', { name: '发起移送' }).click();
+    // The item by its pinyin initials, the township by name.
+    await choose(officer, '执法事项', item.pinyinInitials, item.nameZh);
+    await choose(officer, '乡镇（街道）', '龙洲', '龙洲街道');
+    await officer.getByLabel('地点').fill('龙洲街道荣昌大道与龙翔路交叉口');
+    await officer.getByLabel('当事人名称').fill('张三');
+    await officer.getByLabel('案情摘要').fill('当事人在人行道上摆摊设点，经劝导拒不改正。');
+
+    // Who will receive it, and why, before sending.
+    const preview = officer.getByTestId('route-preview');
+    await preview.getByTestId('route-receiver').waitFor();
+    expect(await preview.getByTestId('route-receiver').textContent()).toBe('龙洲街道');
+    await preview.getByTestId('route-why').waitFor();
+    expect(await preview.textContent()).toContain('该事项已赋权该乡镇');
+    await screenshot(officer, 'send-with-routing');
+
+    await officer.getByRole('button', { name: '确认移送' }).click();
+    const sent = officer.locator('[data-testid=referral][data-state=delivered]');
+    await sent.waitFor();
+    const number = (await officer.getByRole('heading', { level: 4 }).textContent()) ?? '';
+    expect(number).toMatch(/^协-\d{4}-\d{6}$/);
+
+    // It arrives in the township's inbox without a reload, with its sign clock counting down.
+    const card = staff.locator(`[data-matter-number="${number}"]`);
+    await card.waitFor();
+    expect(await staff.evaluate('window.stayed')).toBe(true);
+    expect(await card.locator('[data-urgency]').count()).toBeGreaterThan(0);
+    expect(await card.locator('[data-state]').getAttribute('data-state')).toBe('delivered');
+
+    // At phone width nothing sticks out sideways.
+    const overflow = await staff.evaluate<{ scroll: number; client: number }>(
+      '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
+    );
+    expect(overflow.scroll).toBeLessThanOrEqual(overflow.client);
+    await screenshot(staff, 'inbox-375');
+
+    await card.getByRole('link').click();
+    await staff.locator('[data-testid=referral][data-state=delivered]').waitFor();
+    await staff.getByRole('button', { name: '签收', exact: true }).click();
+    await staff.getByRole('dialog').getByRole('button', { name: '签收' }).click();
+    await staff.locator('[data-testid=referral][data-state=signed]').waitFor();
+
+    // The bureau's open referral follows, live.
+    await officer.locator('[data-testid=referral][data-state=signed]').waitFor();
+
+    await staff.getByRole('button', { name: '退回', exact: true }).click();
+    const dialog = staff.getByRole('dialog');
+    await choose(staff, '退回理由', null, '不属本单位管辖');
+    // Not ours must cite the boundary clause: the form asks for it and offers the matter's own.
+    await dialog.getByRole('button', { name: '引用本案适用的职责边界' }).click();
+    expect(await dialog.getByLabel('所依据的职责边界条款').inputValue()).toContain(item.nameZh);
+    await dialog.getByLabel('理由说明').fill('该路段属城区中队巡查范围，非本街道赋权区域。');
+    await screenshot(staff, 'return-not-ours-375');
+    await dialog.getByRole('button', { name: '退回' }).click();
+    await staff.locator('[data-testid=referral][data-state=returned]').waitFor();
+    // The reason is on the matter's timeline.
+    await staff.getByTestId('timeline').getByText('该路段属城区中队巡查范围', { exact: false }).waitFor();
+
+    await officer.locator('[data-testid=referral][data-state=returned]').waitFor();
+    await screenshot(officer, 'returned-seen-by-bureau');
+  });
+});
+
+describe('the shell', () => {
+  it('switches the menu to English', async () => {
+    const page = await open('zfj.officer');
+    const menu = page.getByRole('navigation', { name: 'main' });
+    expect(await menu.textContent()).toContain('收件箱');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('menuitem', { name: 'Referral inbox' }).waitFor();
+    expect(await menu.textContent()).toContain('New referral');
+    expect(await menu.textContent()).not.toContain('收件箱');
+  });
+
+  it('refreshes a dead access token silently, and signing out revokes the session', async () => {
+    const page = await open('lz.staff');
+    const stored = () =>
+      page.evaluate(
+        () =>
+          JSON.parse(localStorage.getItem('xt.session') ?? 'null') as {
+            refreshToken: string;
+            accessToken: string;
+          } | null,
+      );
+    const before = await stored();
+    // The access token dies; the next request gets a 401, refreshes once, and the page still loads.
+    await page.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem('xt.session') ?? '{}') as Record<string, unknown>;
+      localStorage.setItem(
+        'xt.session',
+        JSON.stringify({ ...s, accessToken: 'dead', expiresAt: Date.now() + 3600_000 }),
+      );
+    });
+    await page.reload();
+    await page.getByTestId('inbox-list').waitFor({ state: 'attached' });
+    const after = await stored();
+    expect(after?.refreshToken).not.toBe(before?.refreshToken);
+    expect(after?.accessToken).not.toBe('dead');
+
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.getByRole('button', { name: '登录' }).waitFor();
+    expect(await stored()).toBeNull();
+    const reuse = await app.http.post('/api/auth/refresh', { refreshToken: after?.refreshToken });
+    expect(reuse.status).toBe(401);
+  });
+});
