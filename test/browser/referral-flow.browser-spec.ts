@@ -34,7 +34,7 @@ describe('a referral from the bureau to a township, in two browsers', () => {
 
     // The township's inbox is open on a phone before anything is sent.
     const staff = await open('lz.staff', PHONE);
-    await staff.getByTestId('inbox-list').waitFor({ state: 'attached' });
+    await staff.locator('[data-testid=inbox-list][data-loaded=true]').waitFor({ state: 'attached' });
     await staff.evaluate('window.stayed = true');
 
     const officer = await open('zfj.officer');
@@ -98,6 +98,17 @@ describe('a referral from the bureau to a township, in two browsers', () => {
 
     await officer.locator('[data-testid=referral][data-state=returned]').waitFor();
     await screenshot(officer, 'returned-seen-by-bureau');
+
+    // The officer's sent referrals show it under its new state.
+    await officer.getByRole('menuitem', { name: '已发移送' }).click();
+    const sentCard = officer.getByTestId('outbox-list').locator(`[data-matter-number="${number}"]`);
+    expect(await sentCard.locator('[data-state]').getAttribute('data-state')).toBe('returned');
+
+    // The township user was notified of the arrival; the notification leads to the referral.
+    await staff.getByRole('button', { name: '消息通知' }).click();
+    const notice = staff.locator('[data-notification][data-read=false]').filter({ hasText: number });
+    await notice.getByRole('button', { name: '查看' }).click();
+    await staff.locator('[data-testid=referral][data-state=returned]').waitFor();
   });
 });
 
@@ -132,13 +143,13 @@ describe('the shell', () => {
       );
     });
     await page.reload();
-    await page.getByTestId('inbox-list').waitFor({ state: 'attached' });
+    await page.locator('[data-testid=inbox-list][data-loaded=true]').waitFor({ state: 'attached' });
     const after = await stored();
     expect(after?.refreshToken).not.toBe(before?.refreshToken);
     expect(after?.accessToken).not.toBe('dead');
 
     await page.getByRole('button', { name: '退出登录' }).click();
-    await page.getByRole('button', { name: '登录' }).waitFor();
+    await page.getByRole('button', { name: '登录', exact: true }).waitFor();
     expect(await stored()).toBeNull();
     const reuse = await app.http.post('/api/auth/refresh', { refreshToken: after?.refreshToken });
     expect(reuse.status).toBe(401);

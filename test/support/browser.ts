@@ -37,7 +37,7 @@ export async function signIn(page: Page, username: string): Promise<void> {
   await page.goto('/');
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '登录', exact: true }).click();
   await page.getByTestId('who').waitFor();
 }
 

@@ -69,7 +69,7 @@ async function raw(path: string, opts: CallOptions = {}): Promise<Response> {
   const token = authed ? await session.accessToken() : null;
   let res = await send(path, opts, token);
   if (res.status === 401 && authed && token) {
-    const fresh = await session.refresh();
+    const fresh = await session.refresh(token);
     if (fresh) res = await send(path, opts, fresh);
   }
   if (!res.ok) {

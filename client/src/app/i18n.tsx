@@ -444,7 +444,11 @@ const LANG_KEY = 'xt.lang';
 const I18nContext = createContext<I18n>(make('zh', () => undefined));
 
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Lang>(() => (localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh'));
+  const [lang, setLangState] = useState<Lang>(() => {
+    const saved: Lang = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh';
+    document.documentElement.lang = saved === 'zh' ? 'zh-CN' : 'en';
+    return saved;
+  });
   const value = useMemo(
     () =>
       make(lang, (l) => {

@@ -34,6 +34,8 @@ class Session {
   private stored: Stored | null = read();
   private readonly listeners = new Set<Listener>();
   private refreshing: Promise<string | null> | null = null;
+  /** Bumped on every sign-in, rotation and sign-out. */
+  private generation = 0;
 
   constructor() {
     // Another tab signed in, refreshed or signed out.
@@ -80,29 +82,35 @@ class Session {
     return this.refresh(s.refreshToken);
   }
 
-  /** Rotates the refresh token. `spent`: the token the caller saw (a 401 means its access token is dead). */
-  refresh(spent = this.stored?.refreshToken): Promise<string | null> {
-    this.refreshing ??= this.exclusive(() => this.rotate(spent)).finally(() => (this.refreshing = null));
+  /**
+   * Rotates the refresh token. `failed`: the access token a request was refused with (absent: the
+   * current one is about to expire). A token already replaced, here or in another tab, is not rotated again.
+   */
+  refresh(failed?: string): Promise<string | null> {
+    this.refreshing ??= this.exclusive(() => this.rotate(failed)).finally(() => (this.refreshing = null));
     return this.refreshing;
   }
 
-  private async rotate(spent: string | undefined): Promise<string | null> {
+  private async rotate(failed: string | undefined): Promise<string | null> {
     const latest = read();
-    // Another tab rotated it while we waited: use what it got.
-    if (latest && latest.refreshToken !== spent && latest.expiresAt - Date.now() > EARLY_MS) {
-      this.stored = latest;
-      return latest.accessToken;
-    }
     if (!latest) {
       this.save(null);
       return null;
     }
+    const stale = failed ?? this.stored?.accessToken;
+    if (latest.accessToken !== stale && latest.expiresAt - Date.now() > EARLY_MS) {
+      this.stored = latest;
+      return latest.accessToken;
+    }
+    const generation = this.generation;
     const res = await fetch('/api/auth/refresh', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ refreshToken: latest.refreshToken }),
     }).catch(() => null);
-    if (!res) return latest.accessToken; // offline: keep the session, the caller's request will fail and be retried
+    // Signed out (or in as someone else) meanwhile: the answer belongs to a session that is over.
+    if (generation !== this.generation) return this.stored?.accessToken ?? null;
+    if (!res) return latest.accessToken; // offline: keep the session; the request fails and is retried later
     if (!res.ok) {
       this.save(null);
       return null;
@@ -120,6 +128,7 @@ class Session {
   private save(next: Stored | null): void {
     const changedUser = (this.stored?.user.id ?? null) !== (next?.user.id ?? null);
     this.stored = next;
+    this.generation++;
     if (next) localStorage.setItem(KEY, JSON.stringify(next));
     else localStorage.removeItem(KEY);
     if (changedUser || !next) this.emit();

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Descriptions, Flex, Skeleton, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Flex, Grid, Skeleton, Tag, Typography } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import type { RoutingRuleCode } from '@xietong/shared';
@@ -16,6 +16,7 @@ export default function ReferralPage({ params }: { params: Record<string, string
   const { t } = i18n;
   const me = useMe();
   const id = params.id ?? '';
+  const phone = !Grid.useBreakpoint().md;
   const referral = useQuery({ queryKey: keys.referral(id), queryFn: () => api.referral(id) });
   const matterId = referral.data?.matter.id;
   const matter = useQuery({
@@ -43,7 +44,7 @@ export default function ReferralPage({ params }: { params: Record<string, string
       <Card size="small" title={t('clocks.title')}>
         <ClockList referral={r} me={me} />
       </Card>
-      <Descriptions size="small" column={1} bordered>
+      <Descriptions size="small" column={1} bordered layout={phone ? 'vertical' : 'horizontal'}>
         <Descriptions.Item label={t('referral.from')}>{r.from.nameZh}</Descriptions.Item>
         <Descriptions.Item label={t('referral.to')}>{r.to.nameZh}</Descriptions.Item>
         {r.inform.length > 0 && (

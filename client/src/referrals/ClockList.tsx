@@ -17,6 +17,10 @@ import { ClockTag } from './clock.js';
 
 const LIVE = ['running', 'paused', 'overdue', 'escalated'];
 
+/** The receiver may ask for more time on a configurable clock that has not expired, one request at a time. */
+const extendable = (c: ClockView): boolean =>
+  !c.pendingExtension && LEGAL_CLOCKS[c.code].configurable && (c.state === 'running' || c.state === 'paused');
+
 function ExtensionForm({
   referral,
   clock,
@@ -99,26 +103,21 @@ export function ClockList({ referral, me }: { referral: ReferralView; me: Me }) 
               {t('clock.pending', { amount: c.pendingExtension.amount, reason: c.pendingExtension.reason })}
             </Typography.Paragraph>
           )}
-          <Space wrap>
-            {side === 'receiver' &&
-              !c.pendingExtension &&
-              LEGAL_CLOCKS[c.code].configurable &&
-              (c.state === 'running' || c.state === 'paused') && (
-                <Button size="small" onClick={() => setExtending(c)}>
-                  {t('clock.extend')}
-                </Button>
-              )}
-            {side === 'sender' && c.pendingExtension && (
-              <>
-                <Button size="small" type="primary" onClick={() => decide.mutate({ clock: c, grant: true })}>
-                  {t('clock.grant')}
-                </Button>
-                <Button size="small" onClick={() => decide.mutate({ clock: c, grant: false })}>
-                  {t('clock.refuse')}
-                </Button>
-              </>
-            )}
-          </Space>
+          {side === 'receiver' && extendable(c) && (
+            <Button size="small" onClick={() => setExtending(c)}>
+              {t('clock.extend')}
+            </Button>
+          )}
+          {side === 'sender' && c.pendingExtension && (
+            <Space wrap>
+              <Button size="small" type="primary" onClick={() => decide.mutate({ clock: c, grant: true })}>
+                {t('clock.grant')}
+              </Button>
+              <Button size="small" onClick={() => decide.mutate({ clock: c, grant: false })}>
+                {t('clock.refuse')}
+              </Button>
+            </Space>
+          )}
         </Card>
       ))}
       {extending && <ExtensionForm referral={referral} clock={extending} onClose={() => setExtending(null)} />}

@@ -1,4 +1,4 @@
-import { App, Button, Descriptions, Empty, Flex, Tag, Timeline, Typography, Upload } from 'antd';
+import { App, Button, Descriptions, Empty, Flex, Grid, Tag, Timeline, Typography, Upload } from 'antd';
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AttachmentView, MatterView, ReferralState, TimelineEntryView } from '@xietong/shared';
@@ -8,8 +8,10 @@ import { useI18n } from '../app/i18n.js';
 export function MatterInfo({ matter }: { matter: MatterView }) {
   const { t } = useI18n();
   const flags = (Object.keys(matter.flags) as (keyof MatterView['flags'])[]).filter((f) => matter.flags[f]);
+  // On a phone, labels above values: a label column beside long Chinese values leaves neither room.
+  const phone = !Grid.useBreakpoint().md;
   return (
-    <Descriptions size="small" column={{ xs: 1, md: 2 }} bordered>
+    <Descriptions size="small" column={{ xs: 1, md: 2 }} bordered layout={phone ? 'vertical' : 'horizontal'}>
       <Descriptions.Item label={t('matter.number')}>{matter.number}</Descriptions.Item>
       <Descriptions.Item label={t('matter.item')}>
         {matter.item.nameZh}（{matter.item.code}）

@@ -89,7 +89,7 @@ export function ReferralBoard({ box }: { box: 'inbox' | 'outbox' }) {
         />
       )}
       {list.data && list.data.referrals.length === 0 && <Empty description={t('common.empty')} />}
-      <Flex vertical gap={8} data-testid={`${box}-list`}>
+      <Flex vertical gap={8} data-testid={`${box}-list`} data-loaded={list.isSuccess}>
         {list.data?.referrals.map((r) => (
           <ReferralCard key={r.id} r={r} box={box} />
         ))}
