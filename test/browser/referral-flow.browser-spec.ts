@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { ItemDetail } from '@xietong/shared';
+import type { ItemDetail, MatterView, ReferralView } from '@xietong/shared';
 import { bootApp, type TestApp } from '../support/app.js';
 import { choose, launchBrowser, newContext, PHONE, screenshot, signIn } from '../support/browser.js';
 import { delegatedItemCode } from '../support/fixtures.js';
@@ -109,6 +109,47 @@ describe('a referral from the bureau to a township, in two browsers', () => {
     const notice = staff.locator('[data-notification][data-read=false]').filter({ hasText: number });
     await notice.getByRole('button', { name: '查看' }).click();
     await staff.locator('[data-testid=referral][data-state=returned]').waitFor();
+  });
+});
+
+describe('the connection', () => {
+  it('shows the cut and the return, and catches up on what changed meanwhile without a reload', async () => {
+    const officerToken = (await app.http.login('zfj.officer')).accessToken;
+    const staffToken = (await app.http.login('lz.staff')).accessToken;
+    const page = await open('zfj.officer');
+    await page.getByRole('menuitem', { name: '已发移送' }).click();
+    await page.locator('[data-testid=outbox-list][data-loaded=true]').waitFor({ state: 'attached' });
+
+    const matter = await app.http.post<MatterView>(
+      '/api/matters',
+      {
+        itemCode: await delegatedItemCode(app.http, officerToken, 'XZ-LZ'),
+        township: 'XZ-LZ',
+        place: '龙洲街道兴龙路 18 号',
+        party: { kind: 'company', name: '龙游县某建材有限公司' },
+        procedure: 'general',
+        summary: '门店外占道堆放建材，影响行人通行。',
+      },
+      officerToken,
+    );
+    const referral = await app.http.post<ReferralView>(
+      '/api/referrals',
+      { matterId: matter.body.id, kind: 'jurisdiction_transfer' },
+      officerToken,
+    );
+    const card = page.locator(`[data-referral="${referral.body.id}"]`);
+    await card.locator('[data-state=delivered]').waitFor();
+
+    await page.context().setOffline(true);
+    await page.locator('[data-connection=reconnecting]').waitFor();
+    await screenshot(page, 'connection-lost');
+    // While this browser is away, the township signs for it.
+    const signed = await app.http.post(`/api/referrals/${referral.body.id}/actions/sign`, {}, staffToken);
+    expect(signed.status).toBe(200);
+
+    await page.context().setOffline(false);
+    await page.locator('[data-connection=back]').waitFor();
+    await card.locator('[data-state=signed]').waitFor();
   });
 });
 
