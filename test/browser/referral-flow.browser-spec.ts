@@ -1,9 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ItemDetail, MatterView, ReferralView } from '@xietong/shared';
 import { bootApp, type TestApp } from '../support/app.js';
 import { choose, launchBrowser, newContext, PHONE, screenshot, signIn } from '../support/browser.js';
 import { delegatedItemCode } from '../support/fixtures.js';
+
+/** A 1×1 PNG: attachments are typed by their bytes. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 let app: TestApp;
 let browser: Browser;
@@ -59,6 +66,11 @@ describe('a referral from the bureau to a township, in two browsers', () => {
     await sent.waitFor();
     const number = (await officer.getByRole('heading', { level: 4 }).textContent()) ?? '';
     expect(number).toMatch(/^协-\d{4}-\d{6}$/);
+    // Evidence goes with it.
+    await officer
+      .locator('input[type=file]')
+      .setInputFiles({ name: '现场照片.png', mimeType: 'image/png', buffer: PNG });
+    await officer.locator('[data-attachment="现场照片.png"]').waitFor();
 
     // It arrives in the township's inbox without a reload, with its sign clock counting down.
     const card = staff.locator(`[data-matter-number="${number}"]`);
@@ -79,6 +91,23 @@ describe('a referral from the bureau to a township, in two browsers', () => {
     await staff.getByRole('button', { name: '签收', exact: true }).click();
     await staff.getByRole('dialog').getByRole('button', { name: '签收' }).click();
     await staff.locator('[data-testid=referral][data-state=signed]').waitFor();
+
+    // The evidence downloads byte for byte.
+    const [download] = await Promise.all([
+      staff.waitForEvent('download'),
+      staff.locator('[data-attachment="现场照片.png"]').getByRole('button', { name: '下载' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('现场照片.png');
+    expect(readFileSync(await download.path())).toEqual(PNG);
+
+    // More time on the decision clock, asked for before it runs out.
+    const decideClock = staff.locator('[data-clock=township_decide]');
+    await decideClock.getByRole('button', { name: '申请延期' }).click();
+    const extension = staff.getByRole('dialog');
+    await extension.getByLabel('延长期限（按该期限的计算单位）').fill('2');
+    await extension.getByLabel('延期理由').fill('需向城区中队核实巡查范围');
+    await extension.getByRole('button', { name: '确定' }).click();
+    await decideClock.getByText('延期申请待批', { exact: false }).waitFor();
 
     // The bureau's open referral follows, live.
     await officer.locator('[data-testid=referral][data-state=signed]').waitFor();
@@ -109,7 +138,7 @@ describe('a referral from the bureau to a township, in two browsers', () => {
     const notice = staff.locator('[data-notification][data-read=false]').filter({ hasText: number });
     await notice.getByRole('button', { name: '查看' }).click();
     await staff.locator('[data-testid=referral][data-state=returned]').waitFor();
-  });
+  }, 120_000); // the longest story here, on a shared machine
 });
 
 describe('the connection', () => {

@@ -29,7 +29,10 @@ export const DESKTOP = { width: 1280, height: 800 };
 
 /** A fresh browser profile (own storage, own session) at the app's URL. */
 export async function newContext(browser: Browser, baseURL: string, viewport = DESKTOP): Promise<BrowserContext> {
-  return browser.newContext({ baseURL, viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await browser.newContext({ baseURL, viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  // A step that cannot happen fails naming its locator, well inside the test's own time limit.
+  context.setDefaultTimeout(15_000);
+  return context;
 }
 
 /** Signs in through the sign-in form, as a person would, and waits for the shell. */
