@@ -1,4 +1,4 @@
-import { Suspense, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import {
   Alert,
   Badge,
@@ -50,7 +50,10 @@ export function Shell({ user }: { user: Me }) {
 
   const first = screens.find((s) => s.menu);
   const current = screens.map((s) => ({ s, params: match(s.path, path) })).find((x) => x.params);
-  if (!current && first && (path === '/' || path === '')) navigate(first.path, true);
+  const home = !current && (path === '/' || path === '') ? first?.path : undefined;
+  useEffect(() => {
+    if (home) navigate(home, true);
+  }, [home]);
 
   const menu = (
     <Menu
