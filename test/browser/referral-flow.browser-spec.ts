@@ -179,6 +179,7 @@ describe('the connection', () => {
     await page.context().setOffline(false);
     await page.locator('[data-connection=back]').waitFor();
     await card.locator('[data-state=signed]').waitFor();
+    await screenshot(page, 'connection-back');
   });
 });
 
@@ -191,6 +192,7 @@ describe('the shell', () => {
     await page.getByRole('menuitem', { name: 'Referral inbox' }).waitFor();
     expect(await menu.textContent()).toContain('New referral');
     expect(await menu.textContent()).not.toContain('收件箱');
+    await screenshot(page, 'shell-english');
   });
 
   it('refreshes a dead access token silently, and signing out revokes the session', async () => {
