@@ -141,6 +141,57 @@ describe('a referral from the bureau to a township, in two browsers', () => {
   }, 120_000); // the longest story here, on a shared machine
 });
 
+describe('a lifecycle action with required fields', () => {
+  it('is checked against the shared table before it is sent, then concludes with an outcome for its kind', async () => {
+    const officerToken = (await app.http.login('zfj.officer')).accessToken;
+    const staffToken = (await app.http.login('lz.staff')).accessToken;
+    const matter = await app.http.post<MatterView>(
+      '/api/matters',
+      {
+        itemCode: await delegatedItemCode(app.http, officerToken, 'XZ-LZ'),
+        township: 'XZ-LZ',
+        place: '龙洲街道太平路 6 号',
+        party: { kind: 'person', name: '李四' },
+        procedure: 'simple',
+        summary: '店外占道经营，现场责令改正后仍未整改。',
+      },
+      officerToken,
+    );
+    const referral = await app.http.post<ReferralView>(
+      '/api/referrals',
+      { matterId: matter.body.id, kind: 'jurisdiction_transfer' },
+      officerToken,
+    );
+    for (const action of ['sign', 'accept', 'start']) {
+      const res = await app.http.post(`/api/referrals/${referral.body.id}/actions/${action}`, {}, staffToken);
+      expect(res.status).toBe(200);
+    }
+
+    const page = await open('lz.staff');
+    await page.goto(`/referrals/${referral.body.id}`);
+    await page.locator('[data-testid=referral][data-state=in_progress]').waitFor();
+    const sent: string[] = [];
+    page.on('request', (req) => {
+      if (req.method() === 'POST' && req.url().includes('/actions/')) sent.push(req.url());
+    });
+    await page.getByRole('button', { name: '办结', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    // Sent empty, the table's own messages appear and nothing leaves.
+    await dialog.getByRole('button', { name: '办结' }).click();
+    await dialog.getByText('须选择办理结果', { exact: false }).waitFor();
+    await dialog.getByText('须填写办理结果说明', { exact: false }).waitFor();
+    expect(sent).toEqual([]);
+
+    await choose(page, '办理结果', null, '作出处罚决定');
+    await dialog.getByLabel('结果说明（如决定书文号）').fill('龙洲综执罚决字〔2026〕第 12 号');
+    await dialog.getByRole('button', { name: '办结' }).click();
+    await page.locator('[data-testid=referral][data-state=concluded]').waitFor();
+    expect(sent).toHaveLength(1);
+    await page.getByTestId('timeline').getByText('龙洲综执罚决字〔2026〕第 12 号').waitFor();
+    await screenshot(page, 'concluded');
+  });
+});
+
 describe('the connection', () => {
   it('shows the cut and the return, and catches up on what changed meanwhile without a reload', async () => {
     const officerToken = (await app.http.login('zfj.officer')).accessToken;

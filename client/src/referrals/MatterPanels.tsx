@@ -1,9 +1,17 @@
 import { App, Button, Descriptions, Empty, Flex, Grid, Tag, Timeline, Typography, Upload } from 'antd';
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AttachmentView, MatterView, ReferralState, TimelineEntryView } from '@xietong/shared';
+import type {
+  AttachmentView,
+  HoldReason,
+  MatterView,
+  Outcome,
+  ReferralState,
+  ReturnReason,
+  TimelineEntryView,
+} from '@xietong/shared';
 import { api, keys } from '../app/api.js';
-import { useI18n } from '../app/i18n.js';
+import { useI18n, type I18n } from '../app/i18n.js';
 
 export function MatterInfo({ matter }: { matter: MatterView }) {
   const { t } = useI18n();
@@ -35,11 +43,19 @@ export function MatterInfo({ matter }: { matter: MatterView }) {
 
 const DETAIL_KEYS = ['reasonText', 'boundaryClause', 'outcomeText', 'note', 'overrideReason', 'reason'] as const;
 
-function entryText(e: TimelineEntryView): string[] {
-  return DETAIL_KEYS.flatMap((k) => {
-    const v = e.detail[k];
-    return typeof v === 'string' && v !== '' ? [v] : [];
-  });
+/** The coded reason or outcome an entry records, in words, then what was written. */
+function entryText(e: TimelineEntryView, i18n: I18n): string[] {
+  const coded: string[] = [];
+  const { reasonCode, outcome, holdReason } = e.detail;
+  if (typeof reasonCode === 'string') coded.push(i18n.returnReason(reasonCode as ReturnReason));
+  if (typeof outcome === 'string') coded.push(i18n.outcome(outcome as Outcome));
+  if (typeof holdReason === 'string') coded.push(i18n.holdReason(holdReason as HoldReason));
+  return coded.concat(
+    DETAIL_KEYS.flatMap((k) => {
+      const v = e.detail[k];
+      return typeof v === 'string' && v !== '' ? [v] : [];
+    }),
+  );
 }
 
 export function MatterTimeline({ matterId }: { matterId: string }) {
@@ -66,7 +82,7 @@ export function MatterTimeline({ matterId }: { matterId: string }) {
                 {e.agency ? `（${e.agency.nameZh}）` : ''}
               </Typography.Text>
             </div>
-            {entryText(e).map((text) => (
+            {entryText(e, i18n).map((text) => (
               <div key={text} style={{ overflowWrap: 'anywhere' }}>
                 {text}
               </div>
