@@ -4,7 +4,7 @@ export default {
   ...preset,
   displayName: 'e2e',
   rootDir: '.',
-  testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
+  testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts', '<rootDir>/browser/**/*.browser-spec.ts'],
   globalSetup: '<rootDir>/support/global-setup.js',
   globalTeardown: '<rootDir>/support/global-teardown.js',
   testTimeout: 60_000,

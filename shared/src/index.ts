@@ -21,3 +21,4 @@ export * from './record.schemas.js';
 export * from './statistics.js';
 export * from './statistics.schemas.js';
 export * from './channels.js';
+export * from './clock-countdown.js';

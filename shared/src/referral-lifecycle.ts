@@ -478,8 +478,8 @@ const stateLabel = (state: ReferralState): string => REFERRAL_STATE_LABELS[state
 const appliesToKind = (rule: TransitionRule, kind: ReferralKind): boolean =>
   rule.whenApprovalNeeded === undefined || rule.whenApprovalNeeded === needsApproval(kind);
 
-/** The rule that governs `action` from `state` for `kind`, if any. */
-const ruleFor = (state: ReferralState, action: ReferralAction, kind: ReferralKind): TransitionRule | undefined =>
+/** The rule that governs `action` from `state` for `kind`, if any (the client reads its `required` fields). */
+export const ruleFor = (state: ReferralState, action: ReferralAction, kind: ReferralKind): TransitionRule | undefined =>
   REFERRAL_LIFECYCLE.find((r) => r.action === action && r.from.includes(state) && appliesToKind(r, kind));
 
 const mayAct = (rule: TransitionRule, ctx: ActionContext): boolean =>
@@ -529,7 +529,7 @@ function fieldValid(field: keyof ActionInput, input: ActionInput, kind: Referral
 }
 
 /** The fields this action needs for this input: the rule's, plus those that depend on other fields. */
-function requiredFields(rule: TransitionRule, input: ActionInput): (keyof ActionInput)[] {
+export function requiredFields(rule: TransitionRule, input: ActionInput): (keyof ActionInput)[] {
   const fields = [...rule.required];
   if (rule.action === A.Return && oneOf(RETURN_REASONS, input.reasonCode)) {
     fields.push(...RETURN_REASON_REQUIRES[input.reasonCode]);

@@ -34,7 +34,7 @@ describe('socket handshake', () => {
     expect(ack).toEqual({ ok: true, data: { serverTime: expect.any(String) } });
   });
 
-  it('refuses connections from a browser origin that is not on the allowlist', async () => {
+  it('refuses connections from a browser origin that is not on the allowlist, and accepts its own web app', async () => {
     const pair = await app.http.login('zfj.liaison');
     const res = await fetch(`${app.url}/socket.io/?EIO=4&transport=polling`, {
       headers: { origin: 'https://evil.example', authorization: `Bearer ${pair.accessToken}` },
@@ -44,6 +44,13 @@ describe('socket handshake', () => {
       headers: { origin: 'http://localhost:3000' },
     });
     expect(ok.status).toBe(200);
+    // The page the server itself served (any port, not on the list) talks to its own socket.
+    const own = await fetch(`${app.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: app.url } });
+    expect(own.status).toBe(200);
+    const lookalike = await fetch(`${app.url}/socket.io/?EIO=4&transport=polling`, {
+      headers: { origin: `${app.url}.evil.example` },
+    });
+    expect(lookalike.status).toBe(403);
   });
 });
 

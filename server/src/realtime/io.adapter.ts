@@ -43,10 +43,11 @@ export class AppIoAdapter extends IoAdapter {
       perMessageDeflate: false,
       maxHttpBufferSize: 256 * 1024,
       cors: { origin: [...allowed], credentials: true },
-      // Browsers always send Origin; non-browser clients (tests, integrations) may not.
+      // Browsers always send Origin; non-browser clients (tests, integrations) may not. The web app
+      // this server serves itself is same-origin, whatever host and port it is reached on.
       allowRequest: (req, callback) => {
         const origin = req.headers.origin;
-        callback(null, !origin || allowed.has(origin));
+        callback(null, !origin || allowed.has(origin) || sameOrigin(origin, req.headers.host));
       },
       ...(this.crossNode ? { adapter: this.streamsAdapter(this.crossNode) } : {}),
     });
@@ -120,4 +121,12 @@ function watchForTrimmedEntries(
     last = offset;
     return read(raw, offset);
   };
+}
+
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }

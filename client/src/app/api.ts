@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import {
+  AgencySummary,
+  AttachmentView,
+  ErrorBody,
+  ItemDetail,
+  ItemPage,
+  LoginRequest,
+  MatterView,
+  NotificationList,
+  ReferralList,
+  ReferralView,
+  ResponsibilityAnswer,
+  TimelineEntryView,
+  TokenPair,
+  type CreateMatterRequest,
+  type CreateReferralRequest,
+  type ExtensionDecision,
+  type ExtensionRequest,
+  type ReferralAction,
+  type ReferralActionRequest,
+  type ReferralKind,
+  type ReferralState,
+  type RoutingDecision,
+} from '@xietong/shared';
+import { session } from './session.js';
+
+/** A failed request: the server's status and its error body (message, and each bad field). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ErrorBody,
+  ) {
+    super(body.message);
+  }
+}
+
+/** Not reached the server at all. */
+export const OFFLINE = 0;
+
+interface CallOptions {
+  method?: string;
+  body?: unknown;
+  form?: FormData;
+  headers?: Record<string, string>;
+  /** false: no bearer token (sign-in) */
+  auth?: boolean;
+}
+
+async function send(path: string, opts: CallOptions, token: string | null): Promise<Response> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (token) headers.authorization = `Bearer ${token}`;
+  let body: BodyInit | undefined;
+  if (opts.form) body = opts.form;
+  else if (opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  try {
+    return await fetch(path, { method: opts.method ?? 'GET', headers, ...(body !== undefined ? { body } : {}) });
+  } catch {
+    throw new ApiError(OFFLINE, { statusCode: OFFLINE, error: 'Offline', message: '无法连接服务器' });
+  }
+}
+
+/** One request; a 401 on a signed-in call refreshes the session once and retries. */
+async function raw(path: string, opts: CallOptions = {}): Promise<Response> {
+  const authed = opts.auth !== false;
+  const token = authed ? await session.accessToken() : null;
+  let res = await send(path, opts, token);
+  if (res.status === 401 && authed && token) {
+    const fresh = await session.refresh(token);
+    if (fresh) res = await send(path, opts, fresh);
+  }
+  if (!res.ok) {
+    const json: unknown = await res.json().catch(() => undefined);
+    const parsed = ErrorBody.safeParse(json);
+    throw new ApiError(
+      res.status,
+      parsed.success ? parsed.data : { statusCode: res.status, error: 'Error', message: `请求失败（${res.status}）` },
+    );
+  }
+  return res;
+}
+
+async function call<T>(path: string, schema: z.ZodType<T>, opts: CallOptions = {}): Promise<T> {
+  const res = await raw(path, opts);
+  return schema.parse(await res.json());
+}
+
+async function none(path: string, opts: CallOptions): Promise<void> {
+  await raw(path, opts);
+}
+
+const qs = (params: Record<string, string | number | boolean | undefined>): string => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v));
+  const text = s.toString();
+  return text ? `?${text}` : '';
+};
+
+const idempotent = (key: string) => ({ 'Idempotency-Key': key });
+
+/** The routing answer has no schema of its own on the server (a plain domain value). */
+const RoutingAnswer = z.custom<RoutingDecision>((v) => typeof v === 'object' && v !== null && 'routed' in v);
+
+export const api = {
+  login: (input: LoginRequest) =>
+    call('/api/auth/login', TokenPair, { method: 'POST', body: LoginRequest.parse(input), auth: false }),
+  logout: () => none('/api/auth/logout', { method: 'POST' }),
+
+  agencies: () => call('/api/agencies', z.array(AgencySummary)),
+  items: (q: string) => call(`/api/catalogue/items${qs({ q, limit: 20 })}`, ItemPage),
+  item: (code: string) => call(`/api/catalogue/items/${encodeURIComponent(code)}`, ItemDetail),
+  route: (code: string, kind: ReferralKind, township: string) =>
+    call(`/api/catalogue/items/${encodeURIComponent(code)}/route${qs({ kind, township })}`, RoutingAnswer),
+  responsibility: (code: string, township: string) =>
+    call(`/api/catalogue/items/${encodeURIComponent(code)}/responsibility${qs({ township })}`, ResponsibilityAnswer),
+
+  createMatter: (input: CreateMatterRequest, key: string) =>
+    call('/api/matters', MatterView, { method: 'POST', body: input, headers: idempotent(key) }),
+  matter: (id: string) => call(`/api/matters/${id}`, MatterView),
+  timeline: (id: string) => call(`/api/matters/${id}/timeline`, z.array(TimelineEntryView)),
+  attachments: (matterId: string) => call(`/api/matters/${matterId}/attachments`, z.array(AttachmentView)),
+  upload: (matterId: string, file: File, referralId?: string) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return call(`/api/matters/${matterId}/attachments${qs({ referralId })}`, AttachmentView, { method: 'POST', form });
+  },
+  download: async (id: string): Promise<Blob> => (await raw(`/api/attachments/${id}`)).blob(),
+
+  createReferral: (input: CreateReferralRequest, key: string) =>
+    call('/api/referrals', ReferralView, { method: 'POST', body: input, headers: idempotent(key) }),
+  referrals: (box: 'inbox' | 'outbox', state?: ReferralState) =>
+    call(`/api/referrals/${box}${qs({ state, limit: 100 })}`, ReferralList),
+  referral: (id: string) => call(`/api/referrals/${id}`, ReferralView),
+  act: (id: string, action: ReferralAction, input: ReferralActionRequest) =>
+    call(`/api/referrals/${id}/actions/${action}`, ReferralView, { method: 'POST', body: input }),
+  requestExtension: (referralId: string, clockId: string, input: ExtensionRequest) =>
+    none(`/api/referrals/${referralId}/clocks/${clockId}/extension-request`, { method: 'POST', body: input }),
+  decideExtension: (referralId: string, clockId: string, input: ExtensionDecision) =>
+    none(`/api/referrals/${referralId}/clocks/${clockId}/extension-decision`, { method: 'POST', body: input }),
+
+  notifications: () => call('/api/notifications', NotificationList),
+  markRead: (id: string) => none(`/api/notifications/${id}/read`, { method: 'POST' }),
+};
+
+/** Query keys in one place, so socket events invalidate exactly what they change. */
+export const keys = {
+  referrals: ['referrals'] as const,
+  referralBox: (box: 'inbox' | 'outbox', state?: ReferralState) => ['referrals', box, state ?? 'all'] as const,
+  referral: (id: string) => ['referral', id] as const,
+  matter: (id: string) => ['matter', id] as const,
+  notifications: ['notifications'] as const,
+  agencies: ['agencies'] as const,
+};

@@ -1,0 +1,104 @@
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import {
+  HandshakeError,
+  SocketEvent,
+  type ClientToServerEvents,
+  type ClockChangedEvent,
+  type ReferralChangedEvent,
+  type ServerToClientEvents,
+} from '@xietong/shared';
+import { keys } from './api.js';
+import { session } from './session.js';
+
+/** The socket wrapper: the shared event map typed both ways, and what each event invalidates. */
+export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** connecting: never connected yet; reconnecting: lost it; back: just restored (shown briefly); live. */
+export type Connection = 'connecting' | 'live' | 'reconnecting' | 'back';
+
+const BACK_SHOWN_MS = 3000;
+/** Outbox event ids already applied: the server may deliver one twice (at-least-once). */
+const SEEN_LIMIT = 500;
+
+function invalidateReferral(qc: QueryClient, e: { referralId: string; matterId: string }): void {
+  void qc.invalidateQueries({ queryKey: keys.referrals });
+  void qc.invalidateQueries({ queryKey: keys.referral(e.referralId) });
+  void qc.invalidateQueries({ queryKey: keys.matter(e.matterId) });
+  void qc.invalidateQueries({ queryKey: keys.notifications });
+}
+
+export function connect(qc: QueryClient, onConnection: (c: Connection) => void): AppSocket {
+  const seen: number[] = [];
+  const fresh = (eventId: number): boolean => {
+    if (seen.includes(eventId)) return false;
+    seen.push(eventId);
+    if (seen.length > SEEN_LIMIT) seen.shift();
+    return true;
+  };
+  const socket: AppSocket = io({
+    transports: ['websocket'],
+    // Called on every (re)connection attempt, so a reconnect after a long idle presents a live token.
+    auth: (cb) => {
+      void session.accessToken().then((token) => cb({ token: token ?? '' }));
+    },
+  });
+  let everConnected = false;
+  let backTimer: ReturnType<typeof setTimeout> | undefined;
+
+  socket.on('connect', () => {
+    if (!everConnected) {
+      everConnected = true;
+      onConnection('live');
+      return;
+    }
+    // Whatever happened while we were away: refetch everything on screen.
+    void qc.invalidateQueries();
+    onConnection('back');
+    clearTimeout(backTimer);
+    backTimer = setTimeout(() => onConnection('live'), BACK_SHOWN_MS);
+  });
+  socket.on('disconnect', () => {
+    if (everConnected) onConnection('reconnecting');
+  });
+  socket.on('connect_error', (err) => {
+    if (everConnected) onConnection('reconnecting');
+    // A refused handshake is not retried by socket.io itself: refresh the token and try again.
+    if (!socket.active && err.message === HandshakeError.InvalidToken) {
+      void session.refresh().then((token) => {
+        if (token) socket.connect();
+      });
+    }
+  });
+  socket.on(SocketEvent.SessionRevoked, () => session.clear());
+
+  const onReferral = (e: ReferralChangedEvent) => {
+    if (fresh(e.eventId)) invalidateReferral(qc, e);
+  };
+  socket.on(SocketEvent.ReferralDelivered, onReferral);
+  socket.on(SocketEvent.ReferralChanged, onReferral);
+  socket.on(SocketEvent.ClockChanged, (e: ClockChangedEvent) => {
+    if (fresh(e.eventId)) invalidateReferral(qc, e);
+  });
+  return socket;
+}
+
+const ConnectionContext = createContext<Connection>('connecting');
+
+/** Holds the socket for the signed-in user; closes it on sign-out. */
+export function RealtimeProvider({ userId, children }: { userId: string; children: ReactNode }) {
+  const qc = useQueryClient();
+  const [connection, setConnection] = useState<Connection>('connecting');
+  useEffect(() => {
+    setConnection('connecting');
+    const socket = connect(qc, setConnection);
+    return () => {
+      socket.removeAllListeners();
+      socket.close();
+    };
+  }, [qc, userId]);
+  return <ConnectionContext.Provider value={connection}>{children}</ConnectionContext.Provider>;
+}
+
+export const useConnection = (): Connection => useContext(ConnectionContext);

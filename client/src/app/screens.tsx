@@ -1,0 +1,62 @@
+import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
+import { BellOutlined, InboxOutlined, SendOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { REFERRAL_RECEIVER_ROLES, REFERRAL_SENDER_ROLES, type Me, type Role } from '@xietong/shared';
+import type { MessageKey } from './i18n.js';
+
+/**
+ * The screens of the app, one row each: its route, the roles that use it, its menu entry, and its
+ * code (loaded on first visit: each screen is its own bundle). A screen is added here when its
+ * server side exists: channels, the review queue, interviews, disputes, court enforcement, the
+ * catalogue, the dashboard and admin come with their issues, and until then appear nowhere.
+ */
+export interface Screen {
+  key: string;
+  path: string;
+  /** in the menu (detail pages are reached from lists) */
+  menu?: { label: MessageKey; icon: ReactNode };
+  /** 'all': every signed-in user */
+  roles: readonly Role[] | 'all';
+  Component: LazyExoticComponent<ComponentType<{ params: Record<string, string> }>>;
+}
+
+const InboxPage = lazy(() => import('../pages/InboxPage.js'));
+const OutboxPage = lazy(() => import('../pages/OutboxPage.js'));
+const SendPage = lazy(() => import('../pages/SendPage.js'));
+const ReferralPage = lazy(() => import('../pages/ReferralPage.js'));
+const NotificationsPage = lazy(() => import('../pages/NotificationsPage.js'));
+
+export const SCREENS: readonly Screen[] = [
+  // Who receives and who sends come from the lifecycle table's roles, not a second list.
+  {
+    key: 'inbox',
+    path: '/inbox',
+    menu: { label: 'menu.inbox', icon: <InboxOutlined /> },
+    roles: REFERRAL_RECEIVER_ROLES,
+    Component: InboxPage,
+  },
+  {
+    key: 'send',
+    path: '/send',
+    menu: { label: 'menu.send', icon: <SendOutlined /> },
+    roles: REFERRAL_SENDER_ROLES,
+    Component: SendPage,
+  },
+  {
+    key: 'outbox',
+    path: '/outbox',
+    menu: { label: 'menu.outbox', icon: <UnorderedListOutlined /> },
+    roles: REFERRAL_SENDER_ROLES,
+    Component: OutboxPage,
+  },
+  {
+    key: 'notifications',
+    path: '/notifications',
+    menu: { label: 'menu.notifications', icon: <BellOutlined /> },
+    roles: 'all',
+    Component: NotificationsPage,
+  },
+  { key: 'referral', path: '/referrals/:id', roles: 'all', Component: ReferralPage },
+];
+
+export const screensFor = (user: Me): Screen[] =>
+  SCREENS.filter((s) => s.roles === 'all' || s.roles.some((r) => user.roles.includes(r)));
