@@ -10,10 +10,13 @@ import { delegatedItemCode } from '../support/fixtures.js';
  * (see BENCHMARKS.md). The figures are the ones reached; lower them when the code gets cheaper.
  */
 const BUDGET = {
-  /** authenticate, idempotency claim and answer, the create transaction (routing, clocks, timeline, outbox) */
-  create: 12,
-  /** authenticate, the sign transaction (lock, clocks, timeline, outbox) */
-  sign: 9,
+  /**
+   * authenticate, idempotency claim and answer, the create transaction (routing, clocks, timeline,
+   * outbox), and the audit chain's three (lock, read the last entry, insert the new ones)
+   */
+  create: 15,
+  /** authenticate, the sign transaction (lock, clocks, timeline, outbox), and the audit chain's three */
+  sign: 12,
 };
 
 let app: TestApp;
