@@ -83,10 +83,16 @@ export class MessagesService implements OnModuleInit {
   async send(actor: Actor, input: SendMessagePayload): Promise<MessageAck> {
     const msg = input as Send;
     const em = this.em.fork();
-    const existing = await this.byClientId(em, actor.userId, msg.clientId);
-    if (existing) return this.sameAck(existing, msg.channelId);
+    // The resend check and the access check are independent reads: ask both at once.
+    const [existing, access] = await Promise.allSettled([
+      this.byClientId(em, actor.userId, msg.clientId),
+      this.access.postable(this.em.fork(), actor, msg.channelId),
+    ]);
+    if (existing.status === 'rejected') throw existing.reason;
+    if (existing.value) return this.sameAck(existing.value, msg.channelId);
+    if (access.status === 'rejected') throw access.reason;
+    const ctx = access.value;
     await this.limiter.take(actor.userId);
-    const ctx = await this.access.postable(em, actor, msg.channelId);
     const recipients = await this.checkReferences(em, actor, ctx, msg);
     const extras = recipients.mentioned.length > 0 || msg.requiresAck;
     const store = async (em: EntityManager) => {
