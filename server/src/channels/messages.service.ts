@@ -4,6 +4,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
   advanceReadPosition,
   Role,
+  disputeSystemText,
   referralSystemText,
   SYNC_PAGE,
   type ChannelChange,
@@ -12,6 +13,7 @@ import {
   type MessageAck,
   type MessageRefPayload,
   type MessageView,
+  type DisputeOpenedEvent,
   type ReferralChangedEvent,
   type SendMessagePayload,
   type SyncPayload,
@@ -70,6 +72,10 @@ export class MessagesService implements OnModuleInit {
   onModuleInit(): void {
     this.delivery.onDelivered(async (outboxId, topic, payload) => {
       if (topic === 'referral.changed') await this.onReferralChanged(outboxId, payload);
+      if (topic === 'dispute.opened') {
+        const e = payload as unknown as Omit<DisputeOpenedEvent, 'eventId'>;
+        await this.postSystem(outboxId, e.matterId, disputeSystemText(e), { type: topic, ...payload }, []);
+      }
     });
     this.delivery.registerTopic('channel.ack_requested', async (payload) => {
       const messageId = String(payload.messageId);
@@ -503,11 +509,21 @@ export class MessagesService implements OnModuleInit {
    */
   async onReferralChanged(outboxId: number, p: Record<string, unknown>): Promise<void> {
     const e = p as unknown as Omit<ReferralChangedEvent, 'eventId'>;
-    if (!e.matterId) return;
-    const em = this.em.fork();
-    const channelId = await MatterChannel.ensure(em, e.matterId);
     const joined = e.state === 'delivered' ? [e.toAgencyId, ...(e.informAgencyIds ?? [])] : [];
-    const body = referralSystemText(e);
+    await this.postSystem(outboxId, e.matterId, referralSystemText(e), { type: 'referral.changed', ...p }, joined);
+  }
+
+  /** Posts one system message on a matter's channel, once per outbox message; `joined` agencies' sockets join its room. */
+  private async postSystem(
+    outboxId: number,
+    matterId: string,
+    body: string,
+    system: Record<string, unknown>,
+    joined: string[],
+  ): Promise<void> {
+    if (!matterId) return;
+    const em = this.em.fork();
+    const channelId = await MatterChannel.ensure(em, matterId);
     let changes: ChannelChange[];
     try {
       changes = await em.transactional(async (tx) => {
@@ -517,7 +533,7 @@ export class MessagesService implements OnModuleInit {
              insert into channel_message (id, channel_id, seq, kind, body, system, source_key, version, created_at)
              values (gen_random_uuid(), ?, ?, 'system', ?, ?::jsonb, ?, 1, now()) returning *)
            select ${MESSAGE_COLUMNS} from m left join app_user u on u.id = m.sender_id`,
-          [channelId, pos.seq, body, JSON.stringify({ type: 'referral.changed', ...p }), `outbox-${outboxId}`],
+          [channelId, pos.seq, body, JSON.stringify(system), `outbox-${outboxId}`],
         );
         if (!m) throw new Error('system message not stored');
         const out = [
