@@ -530,6 +530,15 @@ describe('joint meetings and membership', () => {
     expect(procuratorate.changes.some((x) => x.message?.id === afterRemoval.id)).toBe(false);
     expect((await procuratorate.sync([{ channelId, after: 0 }])).denied).toEqual([channelId]);
 
+    // Auditors (not members of this meeting) read for the record but do not take part.
+    const auditor = await client('auditor');
+    expect((await auditor.sync([{ channelId, after: 0 }])).denied).toEqual([]);
+    const auditorPost = await auditor.emit(SocketEvent.ChannelSend, {
+      channelId,
+      clientId: randomUUID(),
+      text: '审计员发言',
+    });
+    expect(auditorPost).toMatchObject({ ok: false, error: { code: 'Forbidden' } });
     // Outsiders cannot manage it; archiving makes it read-only, history stays.
     const foreign = await app.http.patch(`/api/channels/${channelId}`, { title: '改名' }, await token('gaj.liaison'));
     expect(foreign.status).toBe(403);
