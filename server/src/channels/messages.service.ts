@@ -451,9 +451,12 @@ export class MessagesService implements OnModuleInit {
       [messageId],
     );
     if (!m?.open) return { reminded: 0 };
+    // Someone who has left the channel since is not reminded any more.
+    const members = (await this.access.memberUsers(em, m.channel_id)).map((u) => u.id);
     const pending = await em.execute<{ user_id: string }[]>(
-      `update channel_ack set reminders = reminders + 1 where message_id = ? and acked_at is null returning user_id`,
-      [messageId],
+      `update channel_ack set reminders = reminders + 1
+        where message_id = ? and acked_at is null and user_id = any(?::uuid[]) returning user_id`,
+      [messageId, pgArray(members)],
     );
     await NotificationsService.notifyUsers(
       em,
