@@ -15,6 +15,7 @@ import {
   presenceOf,
   rateDecision,
   referralSystemText,
+  disputeSystemText,
   SendMessagePayload,
   SyncPayload,
   visibleBody,
@@ -122,6 +123,8 @@ describe('what a reader sees', () => {
     expect(
       referralSystemText({ matterNumber: '协-2026-000001', action: 'sign', fromState: 'delivered', state: 'signed' }),
     ).toMatch(/^移送 协-2026-000001：签收（.+ → .+）$/);
+    expect(disputeSystemText({ matterNumber: '协-2026-000002', pattern: 'both_refuse' })).toContain('争着推');
+    expect(disputeSystemText({ matterNumber: '协-2026-000002', pattern: 'both_claim' })).toContain('争着管');
   });
 });
 

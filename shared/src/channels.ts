@@ -132,6 +132,12 @@ export function referralSystemText(e: {
   return `移送 ${e.matterNumber}：${action}（${from} → ${state(e.state)}）`;
 }
 
+/** The system message posted on a matter channel when a responsibility dispute opens about the matter. */
+export function disputeSystemText(e: { matterNumber: string; pattern: 'both_refuse' | 'both_claim' }): string {
+  const how = e.pattern === 'both_refuse' ? '两单位均认为不属本单位职责（争着推）' : '两单位均主张管辖（争着管）';
+  return `职责争议 ${e.matterNumber}：${how}，已提请综合行政执法指导办协调`;
+}
+
 /** A user's presence from the states of their open sockets: online wins, then away; none is offline. */
 export function presenceOf(socketStates: readonly PresenceState[]): PresenceState {
   if (socketStates.includes('online')) return 'online';

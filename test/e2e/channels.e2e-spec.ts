@@ -450,22 +450,42 @@ describe('matter channels', () => {
     });
     // The township, now on the matter, downloads the attachment like any matter document.
     expect((await app.http.download(`/api/attachments/${file.body.id}`, await token('lz.staff'))).status).toBe(200);
-    const [{ n } = { n: '0' }] = await query<{ n: string }>(
-      app.databaseUrl,
-      `select count(*) n from channel_message where channel_id = $1 and kind = 'system'`,
-      [channelId],
+    // A second return as not ours opens a responsibility dispute: that is posted too, once.
+    const act = async (username: string, action: string, body: Record<string, unknown> = {}) => {
+      const res = await app.http.post(
+        `/api/referrals/${referral.body.id}/actions/${action}`,
+        body,
+        await token(username),
+      );
+      if (res.status !== 200) throw new Error(`${action}: ${res.status} ${JSON.stringify(res.body)}`);
+    };
+    const notOurs = {
+      reasonCode: 'not_our_jurisdiction',
+      reasonText: '不属本街道管辖',
+      boundaryClause: '赋权目录第 3 项',
+    };
+    await act('lz.staff', 'sign');
+    await act('lz.staff', 'return', notOurs);
+    await act('zfj.officer', 'reroute', { note: '经核实地块在赋权范围内' });
+    await act('lz.staff', 'sign');
+    await act('lz.staff', 'return', notOurs);
+    await until('the dispute is posted on the matter channel', () =>
+      township.changes.some((c) => c.message?.system?.type === 'dispute.opened'),
     );
-    expect(Number(n)).toBe(
-      Number(
-        (
-          await query<{ n: string }>(
-            app.databaseUrl,
-            `select count(*) n from outbox_message where topic = 'referral.changed' and payload->>'matterId' = $1`,
-            [matter.id],
-          )
-        )[0]?.n,
-      ),
+    expect(township.changes.find((c) => c.message?.system?.type === 'dispute.opened')?.message?.body).toContain(
+      '争着推',
     );
+    await until('every outbox message of the matter is posted once', async () => {
+      const [counts] = await query<{ posted: string; events: string }>(
+        app.databaseUrl,
+        `select (select count(*) from channel_message where channel_id = $1 and kind = 'system') posted,
+                (select count(*) from outbox_message where topic in ('referral.changed', 'dispute.opened')
+                   and payload->>'matterId' = $2) events`,
+        [channelId, matter.id],
+      );
+      return counts !== undefined && counts.posted === counts.events;
+    });
+
     // The public security bureau is not on it.
     const police = await client('gaj.liaison');
     expect((await police.sync([{ channelId, after: 0 }])).denied).toEqual([channelId]);
@@ -510,6 +530,15 @@ describe('joint meetings and membership', () => {
     expect(procuratorate.changes.some((x) => x.message?.id === afterRemoval.id)).toBe(false);
     expect((await procuratorate.sync([{ channelId, after: 0 }])).denied).toEqual([channelId]);
 
+    // Auditors (not members of this meeting) read for the record but do not take part.
+    const auditor = await client('auditor');
+    expect((await auditor.sync([{ channelId, after: 0 }])).denied).toEqual([]);
+    const auditorPost = await auditor.emit(SocketEvent.ChannelSend, {
+      channelId,
+      clientId: randomUUID(),
+      text: '审计员发言',
+    });
+    expect(auditorPost).toMatchObject({ ok: false, error: { code: 'Forbidden' } });
     // Outsiders cannot manage it; archiving makes it read-only, history stays.
     const foreign = await app.http.patch(`/api/channels/${channelId}`, { title: '改名' }, await token('gaj.liaison'));
     expect(foreign.status).toBe(403);

@@ -4,6 +4,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
   advanceReadPosition,
   Role,
+  disputeSystemText,
   referralSystemText,
   SYNC_PAGE,
   type ChannelChange,
@@ -12,6 +13,7 @@ import {
   type MessageAck,
   type MessageRefPayload,
   type MessageView,
+  type DisputeOpenedEvent,
   type ReferralChangedEvent,
   type SendMessagePayload,
   type SyncPayload,
@@ -70,6 +72,10 @@ export class MessagesService implements OnModuleInit {
   onModuleInit(): void {
     this.delivery.onDelivered(async (outboxId, topic, payload) => {
       if (topic === 'referral.changed') await this.onReferralChanged(outboxId, payload);
+      if (topic === 'dispute.opened') {
+        const e = payload as unknown as Omit<DisputeOpenedEvent, 'eventId'>;
+        await this.postSystem(outboxId, e.matterId, disputeSystemText(e), { type: topic, ...payload }, []);
+      }
     });
     this.delivery.registerTopic('channel.ack_requested', async (payload) => {
       const messageId = String(payload.messageId);
@@ -83,10 +89,16 @@ export class MessagesService implements OnModuleInit {
   async send(actor: Actor, input: SendMessagePayload): Promise<MessageAck> {
     const msg = input as Send;
     const em = this.em.fork();
-    const existing = await this.byClientId(em, actor.userId, msg.clientId);
-    if (existing) return this.sameAck(existing, msg.channelId);
+    // The resend check and the access check are independent reads: ask both at once.
+    const [existing, access] = await Promise.allSettled([
+      this.byClientId(em, actor.userId, msg.clientId),
+      this.access.postable(this.em.fork(), actor, msg.channelId),
+    ]);
+    if (existing.status === 'rejected') throw existing.reason;
+    if (existing.value) return this.sameAck(existing.value, msg.channelId);
+    if (access.status === 'rejected') throw access.reason;
+    const ctx = access.value;
     await this.limiter.take(actor.userId);
-    const ctx = await this.access.postable(em, actor, msg.channelId);
     const recipients = await this.checkReferences(em, actor, ctx, msg);
     const extras = recipients.mentioned.length > 0 || msg.requiresAck;
     const store = async (em: EntityManager) => {
@@ -439,9 +451,12 @@ export class MessagesService implements OnModuleInit {
       [messageId],
     );
     if (!m?.open) return { reminded: 0 };
+    // Someone who has left the channel since is not reminded any more.
+    const members = (await this.access.memberUsers(em, m.channel_id)).map((u) => u.id);
     const pending = await em.execute<{ user_id: string }[]>(
-      `update channel_ack set reminders = reminders + 1 where message_id = ? and acked_at is null returning user_id`,
-      [messageId],
+      `update channel_ack set reminders = reminders + 1
+        where message_id = ? and acked_at is null and user_id = any(?::uuid[]) returning user_id`,
+      [messageId, pgArray(members)],
     );
     await NotificationsService.notifyUsers(
       em,
@@ -497,11 +512,21 @@ export class MessagesService implements OnModuleInit {
    */
   async onReferralChanged(outboxId: number, p: Record<string, unknown>): Promise<void> {
     const e = p as unknown as Omit<ReferralChangedEvent, 'eventId'>;
-    if (!e.matterId) return;
-    const em = this.em.fork();
-    const channelId = await MatterChannel.ensure(em, e.matterId);
     const joined = e.state === 'delivered' ? [e.toAgencyId, ...(e.informAgencyIds ?? [])] : [];
-    const body = referralSystemText(e);
+    await this.postSystem(outboxId, e.matterId, referralSystemText(e), { type: 'referral.changed', ...p }, joined);
+  }
+
+  /** Posts one system message on a matter's channel, once per outbox message; `joined` agencies' sockets join its room. */
+  private async postSystem(
+    outboxId: number,
+    matterId: string,
+    body: string,
+    system: Record<string, unknown>,
+    joined: string[],
+  ): Promise<void> {
+    if (!matterId) return;
+    const em = this.em.fork();
+    const channelId = await MatterChannel.ensure(em, matterId);
     let changes: ChannelChange[];
     try {
       changes = await em.transactional(async (tx) => {
@@ -511,7 +536,7 @@ export class MessagesService implements OnModuleInit {
              insert into channel_message (id, channel_id, seq, kind, body, system, source_key, version, created_at)
              values (gen_random_uuid(), ?, ?, 'system', ?, ?::jsonb, ?, 1, now()) returning *)
            select ${MESSAGE_COLUMNS} from m left join app_user u on u.id = m.sender_id`,
-          [channelId, pos.seq, body, JSON.stringify({ type: 'referral.changed', ...p }), `outbox-${outboxId}`],
+          [channelId, pos.seq, body, JSON.stringify(system), `outbox-${outboxId}`],
         );
         if (!m) throw new Error('system message not stored');
         const out = [
