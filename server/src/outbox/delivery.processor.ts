@@ -71,6 +71,8 @@ export class DeliveryProcessor implements OnModuleInit {
       const event = { ...(payload as unknown as Omit<ClockChangedEvent, 'eventId'>), eventId: outboxId };
       const to = [event.receivingAgencyId, event.sendingAgencyId, ...event.escalateToAgencyIds];
       io.to(to.map(rooms.agency)).emit(SocketEvent.ClockChanged, event);
+    } else if (topic === 'disclosure.late') {
+      // an in-app notification only (the listeners make it); no socket event of its own
     } else {
       this.logger.warn({ outboxId, topic }, 'unknown outbox topic');
     }

@@ -4,7 +4,8 @@ import { AppConfig } from '../config/app-config.provider.js';
 import { QueueService, withTimeout } from '../queue/queue.service.js';
 import { OutboxMessage } from './outbox.entity.js';
 
-export type OutboxTopic = 'referral.changed' | 'dispute.opened' | 'clock.schedule' | 'clock.changed';
+export type OutboxTopic =
+  'referral.changed' | 'dispute.opened' | 'clock.schedule' | 'clock.changed' | 'disclosure.late';
 
 const BATCH = 200;
 const IDLE_MS = 250;

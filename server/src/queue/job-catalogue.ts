@@ -10,6 +10,8 @@ export interface JobCatalogue {
   clocks: {
     /** One step of a legal clock; ignored if the clock moved (generation) or ended meanwhile. */
     'clock.step': { clockId: string; generation: number; step: 'warn' | 'overdue' | 'escalate' };
+    /** End of a disclosure's due day: still not published means late, and its agency is warned. */
+    'disclosure.due': { disclosureId: string };
   };
   notifications: {
     /** One outbound webhook delivery (HMAC-signed); retried with backoff, dead after the last attempt. */
@@ -28,7 +30,7 @@ export type JobData<Q extends QueueName, J extends JobName<Q>> = JobCatalogue[Q]
 /** Runtime list of the catalogue (TypeScript interfaces vanish at run time). */
 export const JOB_NAMES: { [Q in QueueName]: readonly JobName<Q>[] } = {
   delivery: ['outbox.deliver'],
-  clocks: ['clock.step'],
+  clocks: ['clock.step', 'disclosure.due'],
   notifications: ['webhook.deliver'],
   maintenance: ['auth.prune-refresh-tokens'],
 };
