@@ -47,7 +47,6 @@ export class DisclosuresService implements OnModuleInit, OnApplicationBootstrap 
     private readonly delivery: DeliveryProcessor,
     private readonly config: AppConfig,
     private readonly queues: QueueService,
-    private readonly relay: OutboxRelay,
     private readonly audit: AuditService,
   ) {}
 
@@ -127,19 +126,18 @@ export class DisclosuresService implements OnModuleInit, OnApplicationBootstrap 
         agencyId: d.agency.id,
         dueOn: d.dueOn,
       });
-      return true;
-    });
-    if (late) {
-      await this.audit.record({
+      // in the same transaction as the warning: the "warned once" check above can trust it
+      await this.audit.recordIn(em, {
         action: 'disclosure.late',
         objectType: 'Disclosure',
-        objectId: disclosureId,
+        objectId: d.id,
         actorId: null,
         actorName: null,
         agencyId: null,
+        after: { dueOn: d.dueOn },
       });
-      this.relay.kick();
-    }
+      return true;
+    });
     return { late };
   }
 
