@@ -226,4 +226,26 @@ describe('public disclosure (行政执法公示)', () => {
     );
     expect(trail.body.map((e) => e.after?.state)).toEqual(['withdrawn', 'published', 'queued']);
   });
+
+  it('warns the deciding agency of a disclosure still queued after its due day, once, and lists it first', async () => {
+    // Seeded: decided 2026-11-02, due 2026-11-11, never published.
+    const legal = await token('zfj.legal');
+    await until('the bureau is warned of the late disclosure', async () => {
+      const n = await app.http.get<{ notifications: { title: string }[] }>('/api/notifications', legal);
+      return n.body.notifications.some((x) => x.title === '行政执法公示逾期：协-2026-D00004（应于 2026-11-11 前公示）');
+    });
+    const queue = await app.http.get<DisclosureView[]>('/api/disclosures', legal);
+    expect(queue.body[0]).toMatchObject({ matter: { number: '协-2026-D00004' }, state: 'queued', late: true });
+    expect(
+      (await app.http.get<DisclosureView[]>('/api/disclosures?late=true', legal)).body.map((d) => d.matter.number),
+    ).toEqual(['协-2026-D00004']);
+    const trail = await app.http.get<{ action: string }[]>(
+      `/api/audit/entries?objectId=${queue.body[0]?.id}`,
+      await token('auditor'),
+    );
+    expect(trail.body.filter((e) => e.action === 'disclosure.late')).toHaveLength(1);
+    // Not on the public list while unpublished.
+    const pub = await app.http.get<PublicDisclosureList>('/api/public/disclosures?q=D00004');
+    expect(pub.body.total).toBe(0);
+  });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { Role, type MatterView, type ReferralView } from '@xietong/shared';
-import { bootApp, connectSocket, DEMO_PASSWORD, type TestApp } from '../support/app.js';
+import { Role, SocketEvent, type MatterView, type ReferralView, type UserSummary } from '@xietong/shared';
+import { bootApp, connectSocket, DEMO_PASSWORD, nextEvent, type TestApp } from '../support/app.js';
 import { query } from '../support/database.js';
 import { delegatedItemCode } from '../support/fixtures.js';
 
@@ -259,6 +259,31 @@ describe('authorization matrix: role × object endpoint × own / other party / u
     }
     await expect(connectSocket(app.url)).rejects.toThrow();
     await expect(connectSocket(app.url, 'not-a-token')).rejects.toThrow();
+  });
+});
+
+describe('revoked access ends open sockets', () => {
+  it.each([
+    ['a role change', { roles: ['liaison_officer', 'case_officer'] }],
+    ['disabling the account', { active: false }],
+  ])('%s disconnects the user’s sockets (within the 5 s an event may take)', async (_, change) => {
+    const sys = await token('sysadmin');
+    const gaj = (await app.http.get<{ id: string; code: string }[]>('/api/agencies', sys)).body.find(
+      (a) => a.code === 'GAJ',
+    );
+    const users = await app.http.get<UserSummary[]>(`/api/agencies/${gaj?.id}/users`, sys);
+    const target = users.body.find((u) => u.username === 'gaj.liaison');
+    const pair = await app.http.login('gaj.liaison');
+    const socket = await connectSocket(app.url, pair.accessToken);
+    const revoked = nextEvent<{ reason: string }>(socket, SocketEvent.SessionRevoked, 5_000);
+    const gone = new Promise<string>((ok) => socket.once('disconnect', (reason) => ok(reason)));
+    expect((await app.http.patch(`/api/users/${target?.id}`, change, sys)).status).toBe(200);
+    expect(await revoked).toEqual({ reason: 'access_changed' });
+    expect(await gone).toBe('io server disconnect');
+    // The old token no longer opens a socket or a request.
+    await expect(connectSocket(app.url, pair.accessToken)).rejects.toThrow();
+    expect((await app.http.get('/api/me', pair.accessToken)).status).toBe(401);
+    if ('active' in change) await app.http.patch(`/api/users/${target?.id}`, { active: true }, sys);
   });
 });
 

@@ -70,6 +70,17 @@ export class AuditService {
     });
   }
 
+  /** Appends entries inside the caller's transaction: they commit with its changes, or neither does. */
+  async recordIn(em: EntityManager, ...notes: AuditNote[]): Promise<void> {
+    const ctx = currentAuditContext();
+    await appendAudit(
+      em.getConnection('write'),
+      em.getTransactionContext(),
+      notes.map((n) => rowFromNote(n, ctx)),
+      this.config.audit.hash,
+    );
+  }
+
   /** Writes what the request noted (oversight reads, exports); the interceptor calls it as the request ends. */
   async flushNotes(ctx: AuditContext): Promise<void> {
     const notes = ctx.pending.splice(0);

@@ -5,14 +5,26 @@ import { Matter, MatterAgency, TimelineEntry } from '../referrals/referral.entit
 import { User } from '../users/user.entity.js';
 import { Disclosure } from './disclosure.entity.js';
 
-/** Concluded penalty decisions of the bureau, already published, so the public page shows data. */
-const SEED_DISCLOSURES = [
+/** Concluded penalty decisions of the bureau: three published (the public page shows data), one late. */
+const SEED_DISCLOSURES: {
+  number: string;
+  township: string;
+  place: string;
+  party: { kind: 'person' | 'company'; name: string; idNumber: string };
+  decidedOn: string;
+  /** the due day, and the day it was published (null: still queued) */
+  dueOn: string;
+  publishedOn: string | null;
+  summary: string;
+  decision: string;
+}[] = [
   {
     number: '协-2026-D00001',
     township: 'XZ-LZ',
     place: '龙洲街道荣昌大道 128 号门前',
-    party: { kind: 'person' as const, name: '张建国', idNumber: '330825197803152317' },
+    party: { kind: 'person', name: '张建国', idNumber: '330825197803152317' },
     decidedOn: '2026-11-03',
+    dueOn: '2026-11-12',
     publishedOn: '2026-11-06',
     summary: '当事人张建国在人行道上摆摊设点，经劝导拒不改正。',
     decision:
@@ -22,8 +34,9 @@ const SEED_DISCLOSURES = [
     number: '协-2026-D00002',
     township: 'XZ-HZ',
     place: '湖镇镇湖镇大街 56 号',
-    party: { kind: 'company' as const, name: '龙游县湖镇鑫源建材经营部', idNumber: '92330825MA2D4K7X3P' },
+    party: { kind: 'company', name: '龙游县湖镇鑫源建材经营部', idNumber: '92330825MA2D4K7X3P' },
     decidedOn: '2026-11-10',
+    dueOn: '2026-11-19',
     publishedOn: '2026-11-13',
     summary: '当事人未经批准擅自设置户外广告牌。',
     decision:
@@ -33,12 +46,24 @@ const SEED_DISCLOSURES = [
     number: '协-2026-D00003',
     township: 'XZ-DH',
     place: '东华街道城东路与兴龙路交叉口',
-    party: { kind: 'person' as const, name: '欧阳明辉', idNumber: '330825199106207756' },
+    party: { kind: 'person', name: '欧阳明辉', idNumber: '330825199106207756' },
     decidedOn: '2026-11-17',
+    dueOn: '2026-11-26',
     publishedOn: '2026-11-20',
     summary: '当事人驾驶车辆运输渣土沿途撒漏，污染道路。',
     decision:
       '龙综执罚决字〔2026〕第 0351 号：对欧阳明辉（身份证号 330825199106207756）处罚款人民币 5000 元，责令清理撒漏渣土。',
+  },
+  {
+    number: '协-2026-D00004',
+    township: 'XZ-LZ',
+    place: '龙洲街道西门街 9 号',
+    party: { kind: 'person', name: '刘美华', idNumber: '330825196909083326' },
+    decidedOn: '2026-11-02',
+    dueOn: '2026-11-11',
+    publishedOn: null,
+    summary: '当事人在居民区内违规饲养犬只且未采取安全措施。',
+    decision: '龙综执罚决字〔2026〕第 0308 号：对刘美华处罚款人民币 500 元。',
   },
 ];
 
@@ -90,11 +115,11 @@ export async function seedDisclosures(
         matter,
         agency: bureau,
         decidedOn: seed.decidedOn,
-        dueOn: seed.publishedOn,
+        dueOn: seed.dueOn,
         decision: seed.decision,
-        state: 'published',
-        publishedAt: new Date(`${seed.publishedOn}T10:00:00+08:00`),
-        publishedBy: legal,
+        state: seed.publishedOn ? 'published' : 'queued',
+        publishedAt: seed.publishedOn ? new Date(`${seed.publishedOn}T10:00:00+08:00`) : null,
+        publishedBy: seed.publishedOn ? legal : null,
       });
       created++;
     }

@@ -1,8 +1,9 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import {
   disclosureDueOn,
   disclosureLate,
+  endOfChinaDay,
   maskFreeText,
   maskParty,
   Role,
@@ -20,7 +21,10 @@ import { Conflict, NotFound } from '../common/errors.js';
 import { hasRole, type Actor } from '../common/policy/actor.js';
 import { PolicyService } from '../common/policy/policy.service.js';
 import { AppConfig } from '../config/app-config.provider.js';
+import { AuditService } from '../audit/audit.service.js';
 import { DeliveryProcessor } from '../outbox/delivery.processor.js';
+import { OutboxRelay } from '../outbox/outbox.service.js';
+import { QueueService } from '../queue/queue.service.js';
 import { Matter, Referral, TimelineEntry } from '../referrals/referral.entity.js';
 import { User } from '../users/user.entity.js';
 import { Disclosure } from './disclosure.entity.js';
@@ -34,7 +38,7 @@ const PENALTY = 'penalty_decided';
  * or withdraws it with a reason. Nothing is deleted.
  */
 @Injectable()
-export class DisclosuresService implements OnModuleInit {
+export class DisclosuresService implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     private readonly em: EntityManager,
     private readonly policy: PolicyService,
@@ -42,14 +46,23 @@ export class DisclosuresService implements OnModuleInit {
     private readonly clocks: ClocksService,
     private readonly delivery: DeliveryProcessor,
     private readonly config: AppConfig,
+    private readonly queues: QueueService,
+    private readonly audit: AuditService,
   ) {}
 
   onModuleInit(): void {
+    this.queues.handle('clocks', 'disclosure.due', (job) => this.checkDue(job.disclosureId));
     this.delivery.onDelivered(async (_id, topic, payload) => {
       if (topic === 'referral.changed' && payload.state === 'concluded' && typeof payload.referralId === 'string') {
         await this.queueFor(payload.referralId);
       }
     });
+  }
+
+  /** Every queued disclosure has its due-day check scheduled (job ids de-duplicate): none is forgotten. */
+  async onApplicationBootstrap(): Promise<void> {
+    const queued = await this.em.fork().find(Disclosure, { state: 'queued' }, { fields: ['id', 'dueOn'] });
+    for (const d of queued) await this.scheduleCheck(d);
   }
 
   /** Queues the disclosure of a referral's penalty decision, once. */
@@ -65,7 +78,7 @@ export class DisclosuresService implements OnModuleInit {
     const referral = await em.findOneOrFail(Referral, { id: referralId });
     const decidedOn = todayInChina(concluded.at);
     const calendar = await this.clocks.calendar(em);
-    em.create(Disclosure, {
+    const disclosure = em.create(Disclosure, {
       matter: referral.matter,
       referral,
       agency: referral.toAgency,
@@ -78,8 +91,54 @@ export class DisclosuresService implements OnModuleInit {
       await em.flush();
     } catch (e) {
       // a retried delivery of the same message: the first one queued it
-      if (!(e instanceof UniqueConstraintViolationException)) throw e;
+      if (e instanceof UniqueConstraintViolationException) return;
+      throw e;
     }
+    await this.scheduleCheck(disclosure);
+  }
+
+  /** The clock engine's queue checks it at the end of its due day (CLOCK_TIME_SCALE compresses that in demos). */
+  private async scheduleCheck(d: Pick<Disclosure, 'id' | 'dueOn'>): Promise<void> {
+    const delay = (endOfChinaDay(d.dueOn).getTime() - Date.now()) / this.config.clockTimeScale;
+    await this.queues.add(
+      'clocks',
+      'disclosure.due',
+      { disclosureId: d.id },
+      { jobId: `disclosure-due-${d.id}`, delay: Math.max(0, delay) },
+    );
+  }
+
+  /** Still queued at the end of its due day: late. Its agency is told and the trail says so. */
+  async checkDue(disclosureId: string): Promise<{ late: boolean }> {
+    const late = await this.em.fork().transactional(async (em) => {
+      const d = await em.findOne(Disclosure, { id: disclosureId }, { populate: ['matter'] });
+      if (!d || d.state !== 'queued') return false;
+      // warned once: a re-run check (a restart scheduling it again) says nothing new
+      const [warned] = await em.execute<{ n: string }[]>(
+        "select count(*) n from audit_entry where action = 'disclosure.late' and object_id = ?",
+        [d.id],
+      );
+      if (Number(warned?.n ?? 0) > 0) return false;
+      OutboxRelay.record(em, 'disclosure.late', {
+        disclosureId: d.id,
+        matterId: d.matter.id,
+        matterNumber: d.matter.unwrap().number,
+        agencyId: d.agency.id,
+        dueOn: d.dueOn,
+      });
+      // in the same transaction as the warning: the "warned once" check above can trust it
+      await this.audit.recordIn(em, {
+        action: 'disclosure.late',
+        objectType: 'Disclosure',
+        objectId: d.id,
+        actorId: null,
+        actorName: null,
+        agencyId: null,
+        after: { dueOn: d.dueOn },
+      });
+      return true;
+    });
+    return { late };
   }
 
   /** The queue: late ones first (with `late` set), then by due day. */

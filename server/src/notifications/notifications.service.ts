@@ -295,6 +295,15 @@ function describe(topic: string, p: Record<string, unknown>): Fanout | undefined
       webhookAgencies: [s('guidanceOfficeId'), s('agencyAId'), s('agencyBId')],
     };
   }
+  if (topic === 'disclosure.late') {
+    return {
+      event: 'disclosure.late',
+      title: `行政执法公示逾期：${s('matterNumber')}（应于 ${s('dueOn')} 前公示）`,
+      link: { disclosureId: s('disclosureId'), matterId: s('matterId') },
+      notifyAgencies: [s('agencyId')],
+      webhookAgencies: [],
+    };
+  }
   return undefined;
 }
 

@@ -80,6 +80,8 @@ export class DeliveryProcessor implements OnModuleInit {
         topic as WorkflowTopic | 'workflow-clock.changed',
         event,
       );
+    } else if (topic === 'disclosure.late') {
+      // an in-app notification only (the listeners make it); no socket event of its own
     } else {
       this.logger.warn({ outboxId, topic }, 'unknown outbox topic');
       return { delivered: false };

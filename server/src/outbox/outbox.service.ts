@@ -12,6 +12,7 @@ export type OutboxTopic =
   | 'dispute.opened'
   | 'clock.schedule'
   | 'clock.changed'
+  | 'disclosure.late'
   | WorkflowTopic
   | 'workflow-clock.schedule'
   | 'workflow-clock.changed'

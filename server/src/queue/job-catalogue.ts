@@ -12,6 +12,8 @@ export interface JobCatalogue {
     'clock.step': { clockId: string; generation: number; step: 'warn' | 'overdue' | 'escalate' };
     /** The same for a clock of a workflow (dispute, review, court application, interview). */
     'workflow-clock.step': { clockId: string; generation: number; step: 'warn' | 'overdue' | 'escalate' };
+    /** End of a disclosure's due day: still not published means late, and its agency is warned. */
+    'disclosure.due': { disclosureId: string };
   };
   fanout: {
     /**
@@ -43,7 +45,7 @@ export type JobData<Q extends QueueName, J extends JobName<Q>> = JobCatalogue[Q]
 /** Runtime list of the catalogue (TypeScript interfaces vanish at run time). */
 export const JOB_NAMES: { [Q in QueueName]: readonly JobName<Q>[] } = {
   delivery: ['outbox.deliver'],
-  clocks: ['clock.step', 'workflow-clock.step'],
+  clocks: ['clock.step', 'workflow-clock.step', 'disclosure.due'],
   fanout: ['notifications.fanout'],
   notifications: ['webhook.deliver', 'channel.ack-remind'],
   maintenance: ['auth.prune-refresh-tokens', 'statistics.refresh-rollups', 'demo.seed-activity'],
