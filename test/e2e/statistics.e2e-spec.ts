@@ -252,6 +252,20 @@ describe('GET /api/statistics', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('describes the statistics, the refresh and the annual report, with the shared response schema', async () => {
+    const res = await app.http.get<{
+      paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, { schema: unknown }> }> } }>;
+    }>('/api/docs-json');
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/statistics', '/api/statistics/refresh', '/api/reports/annual']),
+    );
+    const schema = JSON.stringify(res.body.paths['/api/statistics']?.get?.responses['200']);
+    for (const field of ['matters', 'referrals', 'clocks', 'disputes', 'workload', 'under10', 'medianHours'])
+      expect(schema).toContain(`"${field}"`);
+  });
+});
+
 describe('GET /api/reports/annual', () => {
   it('as XLSX: one sheet per section, with the numbers of the API', async () => {
     const res = await app.http.download(`/api/reports/annual?year=${YEAR}&format=xlsx`, await token('sysadmin'));
