@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import type { AgencySummary, StatisticsView } from '@xietong/shared';
 import { bootApp, REPO_ROOT, runNode, type TestApp } from '../support/app.js';
 import { query } from '../support/database.js';
+import { until } from '../support/fixtures.js';
 
 /**
  * The figures for leadership against the raw rows: a seeded year of activity is generated
@@ -321,4 +322,28 @@ describe('GET /api/reports/annual', () => {
     expect(text).toContain(`办案数量为个位数的${expected.under10}人`);
     expect(text).toContain(`“争着推”${expected.bothRefuse}起`);
   });
+});
+
+describe('a fresh demo start', () => {
+  it('generates the year of activity in the background after the server is healthy', async () => {
+    const demo = await bootApp({ env: { SEED_ACTIVITY: 'true', LOG_LEVEL: 'info' } });
+    try {
+      const admin = (await demo.http.login('sysadmin')).accessToken;
+      await until(
+        'the demo activity to be generated and the rollups refreshed',
+        async () => {
+          const res = await demo.http.get<StatisticsView>('/api/statistics', admin);
+          return res.status === 200 && res.body.matters.total > 0;
+        },
+        180_000,
+      );
+      const s = (await demo.http.get<StatisticsView>('/api/statistics', admin)).body;
+      expect(s.matters).toMatchObject({ total: 2014, general: 1335, simple: 679 });
+      expect(s.matters.growth.total.text).toBe('较上年增长97.6%');
+      expect(s.workload.under10Share).toBeGreaterThanOrEqual(33.3);
+      expect(demo.output()).toContain('will be generated in the background');
+    } finally {
+      await demo.close();
+    }
+  }, 240_000);
 });

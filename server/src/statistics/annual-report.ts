@@ -80,7 +80,7 @@ export function reportTables(s: StatisticsView): ReportTable[] {
       title: title('disputes'),
       summary:
         `全年产生职责争议${s.disputes.opened}起，其中“争着推”${s.disputes.bothRefuse}起、` +
-        `“争着管”${s.disputes.bothClaim}起，尚未裁决${s.disputes.stillOpen}起。`,
+        `“争着管”${s.disputes.bothClaim}起；已裁决${s.disputes.ruled}起，尚未裁决${s.disputes.stillOpen}起。`,
       columns: ['事项编码', '事项名称', '争议数'],
       rows: [
         ...s.disputes.byItem.map((i) => [i.itemCode, i.itemName, i.count]),
