@@ -225,7 +225,8 @@ function table(doc: PDFKit.PDFDocument, t: ReportTable): void {
       .fontSize(9)
       .fillColor('#000');
     cells.forEach((c, i) => {
-      doc.text(String(c), x + 2, y, { width: (widths[i] ?? rest) - 4, lineBreak: false, ellipsis: true });
+      const w = (widths[i] ?? rest) - 4;
+      doc.text(fit(doc, String(c), w), x + 2, y, { width: w, lineBreak: false });
       x += widths[i] ?? rest;
     });
     doc
@@ -239,4 +240,12 @@ function table(doc: PDFKit.PDFDocument, t: ReportTable): void {
   };
   row(t.columns, true);
   for (const r of t.rows) row(r, false);
+}
+
+/** The text cut to one line of the cell, with an ellipsis where it had to be cut. */
+function fit(doc: PDFKit.PDFDocument, text: string, width: number): string {
+  if (doc.widthOfString(text) <= width) return text;
+  let cut = text;
+  while (cut.length > 1 && doc.widthOfString(`${cut}…`) > width) cut = cut.slice(0, -1);
+  return `${cut}…`;
 }
