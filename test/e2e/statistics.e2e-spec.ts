@@ -305,6 +305,23 @@ describe('GET /api/reports/annual', () => {
     expect(row('职责争议情况', '合计')).toEqual(['合计', '争着推', expected.bothRefuse]);
   });
 
+  it('for an agency head: their own units only, the same numbers as their statistics', async () => {
+    const mine = (await stats('cq.head')).body;
+    const res = await app.http.download(`/api/reports/annual?year=${YEAR}&format=xlsx`, await token('cq.head'));
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as unknown as ExcelJS.Buffer);
+    const units: unknown[] = [];
+    wb.getWorksheet('执法人员办案量')?.eachRow((r, n) => {
+      if (n > 2) units.push((r.values as unknown[])[1]);
+    });
+    expect(units).toContain('城区执法中队');
+    expect(units).not.toContain('湖镇执法中队');
+    const total = wb.getWorksheet('案件办理情况')?.getRow(1).getCell(1).text;
+    expect(total).toContain(`全年共承办行政处罚案件${mine.matters.total}件`);
+    expect(mine.matters.total).toBeLessThan(expected.general + expected.simple);
+  });
+
   it('as PDF: opens, renders, and states the headline numbers in Chinese', async () => {
     const res = await app.http.download(`/api/reports/annual?year=${YEAR}&format=pdf`, await token('sysadmin'));
     expect(res.status).toBe(200);
