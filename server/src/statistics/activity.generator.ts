@@ -105,7 +105,7 @@ const FACTS = [
 export function rngUuid(rng: Rng): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(rng() * 16).toString(16));
   hex[12] = '4';
-  hex[16] = ((Math.floor(rng() * 4) + 8) as number).toString(16);
+  hex[16] = (Math.floor(rng() * 4) + 8).toString(16);
   const h = hex.join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
