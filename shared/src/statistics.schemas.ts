@@ -93,7 +93,8 @@ export const StatisticsView = z
       opened: Count,
       bothRefuse: Count.describe('争着推'),
       bothClaim: Count.describe('争着管'),
-      stillOpen: Count,
+      ruled: Count.describe('ruled by the guidance office'),
+      stillOpen: Count.describe('not ruled yet'),
       byItem: z.array(z.object({ itemCode: z.string(), itemName: z.string(), count: Count })),
     }),
     workload: z.object({

@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import type { AgencySummary, StatisticsView } from '@xietong/shared';
 import { bootApp, REPO_ROOT, runNode, type TestApp } from '../support/app.js';
 import { query } from '../support/database.js';
+import { until } from '../support/fixtures.js';
 
 /**
  * The figures for leadership against the raw rows: a seeded year of activity is generated
@@ -252,6 +253,20 @@ describe('GET /api/statistics', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('describes the statistics, the refresh and the annual report, with the shared response schema', async () => {
+    const res = await app.http.get<{
+      paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, { schema: unknown }> }> } }>;
+    }>('/api/docs-json');
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/statistics', '/api/statistics/refresh', '/api/reports/annual']),
+    );
+    const schema = JSON.stringify(res.body.paths['/api/statistics']?.get?.responses['200']);
+    for (const field of ['matters', 'referrals', 'clocks', 'disputes', 'workload', 'under10', 'medianHours'])
+      expect(schema).toContain(`"${field}"`);
+  });
+});
+
 describe('GET /api/reports/annual', () => {
   it('as XLSX: one sheet per section, with the numbers of the API', async () => {
     const res = await app.http.download(`/api/reports/annual?year=${YEAR}&format=xlsx`, await token('sysadmin'));
@@ -290,6 +305,23 @@ describe('GET /api/reports/annual', () => {
     expect(row('职责争议情况', '合计')).toEqual(['合计', '争着推', expected.bothRefuse]);
   });
 
+  it('for an agency head: their own units only, the same numbers as their statistics', async () => {
+    const mine = (await stats('cq.head')).body;
+    const res = await app.http.download(`/api/reports/annual?year=${YEAR}&format=xlsx`, await token('cq.head'));
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as unknown as ExcelJS.Buffer);
+    const units: unknown[] = [];
+    wb.getWorksheet('执法人员办案量')?.eachRow((r, n) => {
+      if (n > 2) units.push((r.values as unknown[])[1]);
+    });
+    expect(units).toContain('城区执法中队');
+    expect(units).not.toContain('湖镇执法中队');
+    const total = wb.getWorksheet('案件办理情况')?.getRow(1).getCell(1).text;
+    expect(total).toContain(`全年共承办行政处罚案件${mine.matters.total}件`);
+    expect(mine.matters.total).toBeLessThan(expected.general + expected.simple);
+  });
+
   it('as PDF: opens, renders, and states the headline numbers in Chinese', async () => {
     const res = await app.http.download(`/api/reports/annual?year=${YEAR}&format=pdf`, await token('sysadmin'));
     expect(res.status).toBe(200);
@@ -307,4 +339,28 @@ describe('GET /api/reports/annual', () => {
     expect(text).toContain(`办案数量为个位数的${expected.under10}人`);
     expect(text).toContain(`“争着推”${expected.bothRefuse}起`);
   });
+});
+
+describe('a fresh demo start', () => {
+  it('generates the year of activity in the background after the server is healthy', async () => {
+    const demo = await bootApp({ env: { SEED_ACTIVITY: 'true', LOG_LEVEL: 'info' } });
+    try {
+      const admin = (await demo.http.login('sysadmin')).accessToken;
+      await until(
+        'the demo activity to be generated and the rollups refreshed',
+        async () => {
+          const res = await demo.http.get<StatisticsView>('/api/statistics', admin);
+          return res.status === 200 && res.body.matters.total > 0;
+        },
+        180_000,
+      );
+      const s = (await demo.http.get<StatisticsView>('/api/statistics', admin)).body;
+      expect(s.matters).toMatchObject({ total: 2014, general: 1335, simple: 679 });
+      expect(s.matters.growth.total.text).toBe('较上年增长97.6%');
+      expect(s.workload.under10Share).toBeGreaterThanOrEqual(33.3);
+      expect(demo.output()).toContain('will be generated in the background');
+    } finally {
+      await demo.close();
+    }
+  }, 240_000);
 });

@@ -31,6 +31,7 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: bool.optional(),
   SEED_ACTIVITY: bool.optional(),
+  STATISTICS_REFRESH_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),
   CORS_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
   CLIENT_DIST: z.string().optional(),
   MIGRATE_ON_START: bool.default(false),

@@ -25,6 +25,8 @@ export interface AppConfig {
   seedDemo: boolean;
   /** generate a year of demo activity in the background on a fresh start (development only by default) */
   seedActivity: boolean;
+  /** how often the statistics rollups are rebuilt (a province's take about a minute) */
+  statisticsRefreshSeconds: number;
   corsOrigins: string[];
   clientDist: string;
   migrateOnStart: boolean;
@@ -104,6 +106,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     loginLockSeconds: e.LOGIN_LOCK_SECONDS,
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
+    statisticsRefreshSeconds: e.STATISTICS_REFRESH_SECONDS,
     seedActivity:
       e.NODE_ENV !== 'production' && (e.SEED_ACTIVITY ?? ((e.SEED_DEMO ?? true) && e.NODE_ENV === 'development')),
     corsOrigins: e.CORS_ORIGINS.split(',')

@@ -228,10 +228,14 @@ export class ActivitySeeder implements OnModuleInit, OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedActivity || this.config.env === 'production') return;
-    const [marker] = await this.orm.em
+    // Only into a database with no activity of its own: never mixes demo rows with real ones.
+    const [state] = await this.orm.em
       .fork()
-      .execute<{ key: string }[]>('select key from system_marker where key = ?', [ACTIVITY_MARKER]);
-    if (marker) return;
+      .execute<{ marked: boolean; matters: boolean }[]>(
+        `select exists (select 1 from system_marker where key = ?) marked, exists (select 1 from matter) matters`,
+        [ACTIVITY_MARKER],
+      );
+    if (!state || state.marked || state.matters) return;
     await withTimeout(
       this.queues.add(
         'maintenance',

@@ -80,7 +80,7 @@ export function reportTables(s: StatisticsView): ReportTable[] {
       title: title('disputes'),
       summary:
         `全年产生职责争议${s.disputes.opened}起，其中“争着推”${s.disputes.bothRefuse}起、` +
-        `“争着管”${s.disputes.bothClaim}起，尚未裁决${s.disputes.stillOpen}起。`,
+        `“争着管”${s.disputes.bothClaim}起；已裁决${s.disputes.ruled}起，尚未裁决${s.disputes.stillOpen}起。`,
       columns: ['事项编码', '事项名称', '争议数'],
       rows: [
         ...s.disputes.byItem.map((i) => [i.itemCode, i.itemName, i.count]),
@@ -225,7 +225,8 @@ function table(doc: PDFKit.PDFDocument, t: ReportTable): void {
       .fontSize(9)
       .fillColor('#000');
     cells.forEach((c, i) => {
-      doc.text(String(c), x + 2, y, { width: (widths[i] ?? rest) - 4, lineBreak: false, ellipsis: true });
+      const w = (widths[i] ?? rest) - 4;
+      doc.text(fit(doc, String(c), w), x + 2, y, { width: w, lineBreak: false });
       x += widths[i] ?? rest;
     });
     doc
@@ -239,4 +240,12 @@ function table(doc: PDFKit.PDFDocument, t: ReportTable): void {
   };
   row(t.columns, true);
   for (const r of t.rows) row(r, false);
+}
+
+/** The text cut to one line of the cell, with an ellipsis where it had to be cut. */
+function fit(doc: PDFKit.PDFDocument, text: string, width: number): string {
+  if (doc.widthOfString(text) <= width) return text;
+  let cut = text;
+  while (cut.length > 1 && doc.widthOfString(`${cut}…`) > width) cut = cut.slice(0, -1);
+  return `${cut}…`;
 }

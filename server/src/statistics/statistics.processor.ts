@@ -1,8 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.provider.js';
 import { QueueService, withTimeout } from '../queue/queue.service.js';
 import { StatisticsService } from './statistics.service.js';
 
-/** Keeps the statistics rollups fresh: a repeating queue job, every five minutes. */
+/** Keeps the statistics rollups fresh: a repeating queue job (STATISTICS_REFRESH_SECONDS, default five minutes). */
 @Injectable()
 export class StatisticsRefresher implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(StatisticsRefresher.name);
@@ -10,6 +11,7 @@ export class StatisticsRefresher implements OnModuleInit, OnApplicationBootstrap
   constructor(
     private readonly queues: QueueService,
     private readonly statistics: StatisticsService,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -23,7 +25,7 @@ export class StatisticsRefresher implements OnModuleInit, OnApplicationBootstrap
         .queue('maintenance')
         .upsertJobScheduler(
           'statistics.refresh-rollups',
-          { every: 5 * 60_000 },
+          { every: this.config.statisticsRefreshSeconds * 1000 },
           { name: 'statistics.refresh-rollups', data: { reason: 'schedule' } },
         ),
       5_000,

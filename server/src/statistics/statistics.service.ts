@@ -297,7 +297,9 @@ export class StatisticsService {
       opened: rows.length,
       bothRefuse: rows.filter((r) => r.pattern === 'both_refuse').length,
       bothClaim: rows.filter((r) => r.pattern === 'both_claim').length,
-      stillOpen: rows.filter((r) => r.state === 'open').length,
+      // The dispute workflow's states: open → accepted → ruled.
+      ruled: rows.filter((r) => r.state === 'ruled').length,
+      stillOpen: rows.filter((r) => r.state !== 'ruled').length,
       byItem: [...items.values()].sort((a, b) => b.count - a.count || a.itemCode.localeCompare(b.itemCode)),
     };
   }
