@@ -5,6 +5,9 @@ import { Matter, MatterAgency, TimelineEntry } from '../referrals/referral.entit
 import { User } from '../users/user.entity.js';
 import { Disclosure } from './disclosure.entity.js';
 
+/** The numbers of the seeded decisions (协-2026-D00001…), as a LIKE pattern: other seeders tell them from real work. */
+export const SEEDED_DISCLOSURE_NUMBERS = '协-____-D%';
+
 /** Concluded penalty decisions of the bureau: three published (the public page shows data), one late. */
 const SEED_DISCLOSURES: {
   number: string;
