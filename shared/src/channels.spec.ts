@@ -133,12 +133,16 @@ describe('what a reader sees', () => {
 
 describe('workflow system messages', () => {
   it.each([
-    ['dispute', true],
-    ['enforcement', true],
-    ['interview', true],
-    ['review', false],
-  ] as const)('%s posts on the matter channel: %s', (workflow, posts) => {
-    expect(postsToMatterChannel(workflow)).toBe(posts);
+    ['dispute', 'accept', true],
+    ['dispute', 'opened', false], // posted from dispute.opened
+    ['enforcement', 'apply', true],
+    ['interview', 'proposed', true],
+    ['interview', undefined, true], // a clock step
+    ['review', 'opened', false],
+    ['review', 'suggest', false],
+    ['review', undefined, false],
+  ] as const)('%s %s posts on the matter channel: %s', (workflow, action, posts) => {
+    expect(postsToMatterChannel({ workflow, action })).toBe(posts);
   });
 
   it('words a change and a clock step in Chinese', () => {

@@ -148,11 +148,13 @@ export const WORKFLOW_LABELS: Record<WorkflowKind, string> = {
 };
 
 /**
- * Whether a workflow's changes are posted on the matter channel, which every agency on the matter
+ * Whether a workflow change is posted on the matter channel, which every agency on the matter
  * reads. A procuratorate review is visible only to the procuratorate and the reviewed agency, so
- * nothing of it (not even its clocks) is posted there.
+ * nothing of it (not even its clocks) is posted there. A dispute's opening is posted from its own
+ * `dispute.opened` message, not twice.
  */
-export const postsToMatterChannel = (workflow: WorkflowKind): boolean => workflow !== 'review';
+export const postsToMatterChannel = (e: { workflow: WorkflowKind; action?: string }): boolean =>
+  e.workflow !== 'review' && !(e.workflow === 'dispute' && e.action === 'opened');
 
 /** The system message for a workflow's state change (`dispute.changed` …), from its `summaryZh`. */
 export function workflowSystemText(e: { workflow: WorkflowKind; matterNumber: string; summaryZh: string }): string {

@@ -526,12 +526,13 @@ export class MessagesService implements OnModuleInit {
 
   /**
    * A workflow (dispute, court application, interview) changed state or one of its clocks stepped:
-   * a system message on the matter channel, once per outbox message. Reviews post nothing there:
-   * every agency on the matter reads the channel, a review only the procuratorate and the reviewed agency.
+   * a system message on the matter channel, once per outbox message. Reviews post nothing there
+   * (`postsToMatterChannel`): every agency on the matter reads the channel, a review only the
+   * procuratorate and the reviewed agency.
    */
   private async onWorkflowChanged(outboxId: number, topic: string, p: Record<string, unknown>): Promise<void> {
     const e = p as unknown as Omit<WorkflowChangedEvent, 'eventId'> | Omit<WorkflowClockChangedEvent, 'eventId'>;
-    if (!postsToMatterChannel(e.workflow)) return;
+    if (!postsToMatterChannel({ workflow: e.workflow, action: 'action' in e ? e.action : undefined })) return;
     const body = 'step' in e ? workflowClockSystemText(e) : workflowSystemText(e);
     await this.postSystem(outboxId, e.matterId, body, { type: topic, ...p }, []);
   }

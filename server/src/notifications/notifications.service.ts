@@ -299,7 +299,9 @@ function describe(topic: string, p: Record<string, unknown>): Fanout | undefined
     };
   }
   const workflow = WORKFLOW_KINDS.find((w) => w === s('workflow'));
-  if (workflow && (WORKFLOW_TOPICS as readonly string[]).includes(topic)) {
+  // A dispute's opening is told by its `dispute.opened` message (to the guidance office).
+  const told = workflow === 'dispute' && s('action') === 'opened';
+  if (workflow && !told && (WORKFLOW_TOPICS as readonly string[]).includes(topic)) {
     // The agencies concerned (a review's are only the procuratorate and the reviewed agency),
     // except the one that acted.
     const actor = p.actor as { agencyId?: string } | null;
