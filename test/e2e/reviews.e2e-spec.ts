@@ -184,9 +184,7 @@ describe('procuratorate review', () => {
     );
     expect(history.status).toBe(200);
     expect(
-      history.body.messages.filter(
-        (m) => m.system?.workflow === 'review' || String(m.system?.type ?? '').startsWith('review.'),
-      ),
+      history.body.messages.filter((m) => m.system?.workflow === 'review' || m.system?.type === 'review.changed'),
     ).toEqual([]);
   });
 
