@@ -16,6 +16,9 @@ import {
   rateDecision,
   referralSystemText,
   disputeSystemText,
+  postsToMatterChannel,
+  workflowClockSystemText,
+  workflowSystemText,
   SendMessagePayload,
   SyncPayload,
   visibleBody,
@@ -125,6 +128,35 @@ describe('what a reader sees', () => {
     ).toMatch(/^移送 协-2026-000001：签收（.+ → .+）$/);
     expect(disputeSystemText({ matterNumber: '协-2026-000002', pattern: 'both_refuse' })).toContain('争着推');
     expect(disputeSystemText({ matterNumber: '协-2026-000002', pattern: 'both_claim' })).toContain('争着管');
+  });
+});
+
+describe('workflow system messages', () => {
+  it.each([
+    ['dispute', 'accept', true],
+    ['dispute', 'opened', false], // posted from dispute.opened
+    ['enforcement', 'apply', true],
+    ['interview', 'proposed', true],
+    ['interview', undefined, true], // a clock step
+    ['review', 'opened', false],
+    ['review', 'suggest', false],
+    ['review', undefined, false],
+  ] as const)('%s %s posts on the matter channel: %s', (workflow, action, posts) => {
+    expect(postsToMatterChannel({ workflow, action })).toBe(posts);
+  });
+
+  it('words a change and a clock step in Chinese', () => {
+    expect(workflowSystemText({ workflow: 'interview', matterNumber: '协-2026-000003', summaryZh: '约谈已安排' })).toBe(
+      '共同约谈 协-2026-000003：约谈已安排',
+    );
+    expect(
+      workflowClockSystemText({
+        workflow: 'enforcement',
+        matterNumber: '协-2026-000004',
+        code: 'court_accept',
+        step: 'overdue',
+      }),
+    ).toBe('申请强制执行 协-2026-000004：期限“法院受理强制执行申请”已逾期');
   });
 });
 

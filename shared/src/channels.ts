@@ -6,6 +6,8 @@ import {
   type ReferralAction,
   type ReferralState,
 } from './referral-lifecycle.js';
+import { LEGAL_CLOCKS, type ClockCode } from './legal-clocks.js';
+import type { WorkflowKind } from './workflows.schemas.js';
 
 /**
  * Channels for liaison officers (联络群): kinds, who may do what, and the payloads of the REST
@@ -136,6 +138,40 @@ export function referralSystemText(e: {
 export function disputeSystemText(e: { matterNumber: string; pattern: 'both_refuse' | 'both_claim' }): string {
   const how = e.pattern === 'both_refuse' ? '两单位均认为不属本单位职责（争着推）' : '两单位均主张管辖（争着管）';
   return `职责争议 ${e.matterNumber}：${how}，已提请综合行政执法指导办协调`;
+}
+
+export const WORKFLOW_LABELS: Record<WorkflowKind, string> = {
+  dispute: '职责争议',
+  review: '检察监督',
+  enforcement: '申请强制执行',
+  interview: '共同约谈',
+};
+
+/**
+ * Whether a workflow change is posted on the matter channel, which every agency on the matter
+ * reads. A procuratorate review is visible only to the procuratorate and the reviewed agency, so
+ * nothing of it (not even its clocks) is posted there. A dispute's opening is posted from its own
+ * `dispute.opened` message, not twice.
+ */
+export const postsToMatterChannel = (e: { workflow: WorkflowKind; action?: string }): boolean =>
+  e.workflow !== 'review' && !(e.workflow === 'dispute' && e.action === 'opened');
+
+/** The system message for a workflow's state change (`dispute.changed` …), from its `summaryZh`. */
+export function workflowSystemText(e: { workflow: WorkflowKind; matterNumber: string; summaryZh: string }): string {
+  return `${WORKFLOW_LABELS[e.workflow]} ${e.matterNumber}：${e.summaryZh}`;
+}
+
+const CLOCK_STEP_LABELS = { warn: '即将到期', overdue: '已逾期', escalate: '逾期已升级' } as const;
+
+/** The system message for a workflow clock's step (`workflow-clock.changed`). */
+export function workflowClockSystemText(e: {
+  workflow: WorkflowKind;
+  matterNumber: string;
+  code: string;
+  step: keyof typeof CLOCK_STEP_LABELS;
+}): string {
+  const clock = LEGAL_CLOCKS[e.code as ClockCode]?.labelZh ?? e.code;
+  return `${WORKFLOW_LABELS[e.workflow]} ${e.matterNumber}：期限“${clock}”${CLOCK_STEP_LABELS[e.step]}`;
 }
 
 /** A user's presence from the states of their open sockets: online wins, then away; none is offline. */

@@ -15,6 +15,7 @@ export * from './review-lifecycle.js';
 export * from './enforcement-lifecycle.js';
 export * from './interview-lifecycle.js';
 export * from './workflows.schemas.js';
+export * from './major-decisions.js';
 export * from './masking.js';
 export * from './record.js';
 export * from './record.schemas.js';

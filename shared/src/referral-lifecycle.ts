@@ -14,7 +14,9 @@
  *
  * What the table cannot know and the server must check with its own data: that a reroute goes to
  * a different receiver than the last one, that an escalation follows a real dispute (`isDispute`),
- * and that an approver is not the person who drafted the referral.
+ * that an approver is not the person who drafted the referral, and that a matter flagged
+ * major/difficult has its collective discussion and legal review on record before a conclusion
+ * (`missingForConclusion` in `major-decisions.ts`).
  */
 import { Role } from './agencies.js';
 import { type ReferralKind } from './catalogue.js';
@@ -418,7 +420,7 @@ export const REFERRAL_LIFECYCLE: readonly TransitionRule[] = [
     side: 'receiver',
     roles: REFERRAL_RECEIVER_ROLES,
     required: ['outcome', 'outcomeText'],
-    descriptionZh: '办结并记录办理结果',
+    descriptionZh: '办结并记录办理结果（重大疑难案件须先经集体讨论和法制审核）',
   },
   {
     action: A.FeedBack,

@@ -3,6 +3,7 @@ import {
   addCalendarDays,
   SocketEvent,
   todayInChina,
+  type ChannelChange,
   type EnforcementView,
   type InterviewView,
   type ReferralView,
@@ -11,6 +12,7 @@ import {
   type WorkflowClockChangedEvent,
 } from '@xietong/shared';
 import { bootApp, type TestApp } from '../support/app.js';
+import { until } from '../support/fixtures.js';
 import { conflictOf, detailsOf, fieldsOf, Session } from '../support/session.js';
 
 /** Clocks divided by a million: a rectification deadline days away reminds the organiser at once. */
@@ -226,6 +228,45 @@ describe('a joint interview', () => {
       'interview.escalate',
     ]);
     expect(timeline.body.some((e) => e.action === 'clock.warn' && e.detail.clock === 'rectification')).toBe(true);
+  });
+
+  it('posts each change on the matter channel for its members, and notifies the invited agencies', async () => {
+    const matter = await s.matter('zfj.officer');
+    // A member of the matter's channel (the bureau is on the matter), connected after it opened.
+    const member = await s.listen('zfj.liaison');
+    const interview = await propose(matter.id);
+    await act('gaj.liaison', interview.id, 'confirm', { attendeeName: '赵永刚' });
+    const posted = (action: string) =>
+      member.next<ChannelChange>(
+        SocketEvent.ChannelChange,
+        (c) => c.message?.system?.type === 'interview.changed' && c.message.system.action === action,
+      );
+    const proposed = await posted('proposed');
+    expect(proposed.message?.body).toBe(`共同约谈 ${matter.number}：发起共同约谈：龙游县恒达建材有限公司`);
+    const confirmed = await posted('confirm');
+    expect(confirmed.message).toMatchObject({ kind: 'system', system: { id: interview.id, state: 'confirming' } });
+    const channel = await s.get<{ id: string }>('zfj.officer', `/api/matters/${matter.id}/channel`);
+    expect(confirmed.channelId).toBe(channel.body.id);
+
+    // 住建, invited but not the actor, gets an in-app notification linking to the interview.
+    const notices = async (username: string) =>
+      (
+        await s.get<{ notifications: { title: string; link: Record<string, string> }[] }>(
+          username,
+          '/api/notifications',
+        )
+      ).body.notifications.map(({ title, link }) => ({ title, link }));
+    await until('住建 is notified of the confirmation', async () =>
+      (await notices('zjj.liaison')).some((n) => n.link.interviewId === interview.id && n.title.includes('确认')),
+    );
+    expect((await notices('zjj.liaison')).filter((n) => n.link.interviewId === interview.id)).toEqual(
+      expect.arrayContaining([
+        {
+          title: `共同约谈：${matter.number} 发起共同约谈：龙游县恒达建材有限公司`,
+          link: { interviewId: interview.id, matterId: matter.id },
+        },
+      ]),
+    );
   });
 
   it('not rectified, to public security: a prefilled draft referral; rectified: closed; cancelled with a reason', async () => {

@@ -228,6 +228,69 @@ describe('a jurisdiction transfer to a delegated township', () => {
   });
 });
 
+describe('a major/difficult matter (重大疑难)', () => {
+  it('is concluded only after its collective discussion and an approving legal review are recorded', async () => {
+    const matter = await newMatter('zfj.officer', 'XZ-LZ', { majorDifficult: true });
+    const created = await app.http.post<ReferralView>(
+      '/api/referrals',
+      { matterId: matter.id, kind: 'jurisdiction_transfer' },
+      await token('zfj.officer'),
+    );
+    const referralId = created.body.id;
+    for (const step of ['sign', 'accept', 'start']) expect((await act('lz.staff', referralId, step)).status).toBe(200);
+    const conclusion = { outcome: 'penalty_decided', outcomeText: '责令改正并处罚款 5000 元' };
+    const missingOf = (body: unknown) =>
+      ((body as { details: { field: string }[] }).details ?? []).map((d) => d.field).filter((f) => f !== 'state');
+
+    const bare = await act('lz.staff', referralId, 'conclude', conclusion);
+    expect(bare.status).toBe(409);
+    expect(missingOf(bare.body)).toEqual(['collectiveDiscussion', 'legalReview']);
+    expect(bare.body as unknown).toMatchObject({
+      details: expect.arrayContaining([{ field: 'state', message: 'in_progress' }]),
+    });
+
+    const post = async (username: string, what: string, body: unknown) =>
+      app.http.post<TimelineEntryView[]>(`/api/matters/${matter.id}/${what}`, body, await token(username));
+    const badDiscussion = await post('lz.staff', 'collective-discussions', {
+      heldOn: '2026-13-01',
+      attendees: ['祝小芳'],
+    });
+    expect(badDiscussion.status).toBe(400);
+    expect(missingOf(badDiscussion.body).sort()).toEqual(['attendees', 'decision', 'heldOn']);
+    const discussion = {
+      heldOn: '2026-11-30',
+      attendees: ['傅建平', '祝小芳', '程琳'],
+      decision: '经集体讨论，同意对当事人处以罚款 5000 元。',
+    };
+    expect((await post('dh.staff', 'collective-discussions', discussion)).status).toBe(404);
+    expect((await post('lz.staff', 'collective-discussions', discussion)).status).toBe(201);
+    expect(missingOf((await act('lz.staff', referralId, 'conclude', conclusion)).body)).toEqual(['legalReview']);
+
+    // Only a legal reviewer reviews, and a rejection does not count.
+    const review = { conclusion: 'rejected', opinion: '罚款数额缺少裁量依据，请补充。' };
+    expect((await post('zfj.officer', 'legal-reviews', review)).status).toBe(403);
+    expect((await post('zfj.legal', 'legal-reviews', review)).status).toBe(201);
+    expect(missingOf((await act('lz.staff', referralId, 'conclude', conclusion)).body)).toEqual(['legalReview']);
+    const approved = await post('zfj.legal', 'legal-reviews', {
+      conclusion: 'approved',
+      opinion: '事实清楚，证据确凿，适用法律正确，程序合法，裁量适当。',
+    });
+    expect(approved.status).toBe(201);
+    expect(
+      approved.body
+        .filter((e) => /^matter\.(collective_discussion|legal_review)$/.test(e.action))
+        .map((e) => [e.action, e.detail.conclusion]),
+    ).toEqual([
+      ['matter.collective_discussion', undefined],
+      ['matter.legal_review', 'rejected'],
+      ['matter.legal_review', 'approved'],
+    ]);
+    expect(approved.body.find((e) => e.action === 'matter.collective_discussion')?.detail).toMatchObject(discussion);
+
+    expect((await act('lz.staff', referralId, 'conclude', conclusion)).body.state).toBe('concluded');
+  });
+});
+
 describe('a suspected-crime transfer', () => {
   it('needs the bureau head’s sign-off, reaches public security, and keeps the procuratorate informed', async () => {
     const police = await listen('gaj.liaison');

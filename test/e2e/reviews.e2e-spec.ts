@@ -5,6 +5,7 @@ import {
   SocketEvent,
   todayInChina,
   type AttachmentView,
+  type MessageView,
   type ReferralView,
   type ReviewQueue,
   type ReviewView,
@@ -13,6 +14,7 @@ import {
   type WorkflowClockChangedEvent,
 } from '@xietong/shared';
 import { bootApp, type TestApp } from '../support/app.js';
+import { until } from '../support/fixtures.js';
 import { conflictOf, detailsOf, fieldsOf, Session } from '../support/session.js';
 
 /** Clocks divided by 400 000: the two-month reply clock warns about ten seconds in. */
@@ -166,6 +168,24 @@ describe('procuratorate review', () => {
       'review.reply',
       'review.close',
     ]);
+
+    // The reviewed agency is notified in-app; the matter channel, which every agency on the matter
+    // reads, shows nothing of the review (nor of its clock).
+    type Notices = { notifications: { title: string; link: Record<string, string> }[] };
+    await until('the bureau is notified of the closing', async () =>
+      (await s.get<Notices>('zfj.head', '/api/notifications')).body.notifications.some(
+        (n) => n.link.reviewId === review.id && n.title.startsWith(`检察监督：${matter.number}`),
+      ),
+    );
+    const channel = await s.get<{ id: string }>('zfj.officer', `/api/matters/${matter.id}/channel`);
+    const history = await s.get<{ messages: MessageView[] }>(
+      'zfj.officer',
+      `/api/channels/${channel.body.id}/messages`,
+    );
+    expect(history.status).toBe(200);
+    expect(
+      history.body.messages.filter((m) => m.system?.workflow === 'review' || m.system?.type === 'review.changed'),
+    ).toEqual([]);
   });
 
   it('refuses a prosecutor on an unflagged matter, and a township on the review itself', async () => {

@@ -5,7 +5,10 @@ import {
   advanceReadPosition,
   Role,
   disputeSystemText,
+  postsToMatterChannel,
   referralSystemText,
+  workflowClockSystemText,
+  workflowSystemText,
   SYNC_PAGE,
   type ChannelChange,
   type EditMessagePayload,
@@ -18,6 +21,8 @@ import {
   type SendMessagePayload,
   type SyncPayload,
   type SyncResult,
+  type WorkflowChangedEvent,
+  type WorkflowClockChangedEvent,
 } from '@xietong/shared';
 import type { z } from 'zod';
 import type { EditMessagePayload as EditSchema, SendMessagePayload as SendSchema } from '@xietong/shared';
@@ -26,7 +31,7 @@ import { Conflict, DomainError, Forbidden, NotFound, ValidationFailed } from '..
 import type { Actor } from '../common/policy/actor.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { DeliveryProcessor } from '../outbox/delivery.processor.js';
-import { OutboxRelay } from '../outbox/outbox.service.js';
+import { OutboxRelay, WORKFLOW_TOPICS } from '../outbox/outbox.service.js';
 import { QueueService } from '../queue/queue.service.js';
 import { archivedConflict, ChannelAccess, type ChannelContext } from './channel-access.js';
 import { ChannelEvents } from './channel-events.js';
@@ -75,6 +80,9 @@ export class MessagesService implements OnModuleInit {
       if (topic === 'dispute.opened') {
         const e = payload as unknown as Omit<DisputeOpenedEvent, 'eventId'>;
         await this.postSystem(outboxId, e.matterId, disputeSystemText(e), { type: topic, ...payload }, []);
+      }
+      if ((WORKFLOW_TOPICS as readonly string[]).includes(topic) || topic === 'workflow-clock.changed') {
+        await this.onWorkflowChanged(outboxId, topic, payload);
       }
     });
     this.delivery.registerTopic('channel.ack_requested', async (payload) => {
@@ -514,6 +522,19 @@ export class MessagesService implements OnModuleInit {
     const e = p as unknown as Omit<ReferralChangedEvent, 'eventId'>;
     const joined = e.state === 'delivered' ? [e.toAgencyId, ...(e.informAgencyIds ?? [])] : [];
     await this.postSystem(outboxId, e.matterId, referralSystemText(e), { type: 'referral.changed', ...p }, joined);
+  }
+
+  /**
+   * A workflow (dispute, court application, interview) changed state or one of its clocks stepped:
+   * a system message on the matter channel, once per outbox message. Reviews post nothing there
+   * (`postsToMatterChannel`): every agency on the matter reads the channel, a review only the
+   * procuratorate and the reviewed agency.
+   */
+  private async onWorkflowChanged(outboxId: number, topic: string, p: Record<string, unknown>): Promise<void> {
+    const e = p as unknown as Omit<WorkflowChangedEvent, 'eventId'> | Omit<WorkflowClockChangedEvent, 'eventId'>;
+    if (!postsToMatterChannel({ workflow: e.workflow, action: 'action' in e ? e.action : undefined })) return;
+    const body = 'step' in e ? workflowClockSystemText(e) : workflowSystemText(e);
+    await this.postSystem(outboxId, e.matterId, body, { type: topic, ...p }, []);
   }
 
   /** Posts one system message on a matter's channel, once per outbox message; `joined` agencies' sockets join its room. */

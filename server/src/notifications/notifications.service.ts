@@ -3,6 +3,8 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Job } from 'bullmq';
 import {
+  WORKFLOW_KINDS,
+  WORKFLOW_LABELS,
   type CreateWebhookRequest,
   type NotificationList,
   type WebhookDeliveryView,
@@ -14,6 +16,7 @@ import { NotFound } from '../common/errors.js';
 import type { Actor } from '../common/policy/actor.js';
 import { PolicyService } from '../common/policy/policy.service.js';
 import { DeliveryProcessor } from '../outbox/delivery.processor.js';
+import { WORKFLOW_TOPICS } from '../outbox/outbox.service.js';
 import { QueueService } from '../queue/queue.service.js';
 import { User } from '../users/user.entity.js';
 import { Notification, WebhookDelivery, WebhookSubscription } from './notification.entity.js';
@@ -293,6 +296,30 @@ function describe(topic: string, p: Record<string, unknown>): Fanout | undefined
       link: { disputeId: s('disputeId'), matterId: s('matterId') },
       notifyAgencies: [s('guidanceOfficeId')],
       webhookAgencies: [s('guidanceOfficeId'), s('agencyAId'), s('agencyBId')],
+    };
+  }
+  const workflow = WORKFLOW_KINDS.find((w) => w === s('workflow'));
+  // A dispute's opening is told by its `dispute.opened` message (to the guidance office).
+  const told = workflow === 'dispute' && s('action') === 'opened';
+  if (workflow && !told && (WORKFLOW_TOPICS as readonly string[]).includes(topic)) {
+    // The agencies concerned (a review's are only the procuratorate and the reviewed agency),
+    // except the one that acted.
+    const actor = p.actor as { agencyId?: string } | null;
+    return {
+      event: topic,
+      title: `${WORKFLOW_LABELS[workflow]}：${s('matterNumber')} ${s('summaryZh')}`.slice(0, 256),
+      link: { [`${workflow}Id`]: s('id'), matterId: s('matterId') },
+      notifyAgencies: list('agencyIds').filter((a) => a !== actor?.agencyId),
+      webhookAgencies: [], // not among the webhook events (WEBHOOK_EVENTS) yet
+    };
+  }
+  if (workflow && topic === 'workflow-clock.changed') {
+    return {
+      event: topic,
+      title: `${WORKFLOW_LABELS[workflow]}${STEP_TITLES[s('step')] ?? '期限变化'}：${s('matterNumber')}`,
+      link: { [`${workflow}Id`]: s('subjectId'), matterId: s('matterId') },
+      notifyAgencies: list('agencyIds'),
+      webhookAgencies: [], // not among the webhook events (WEBHOOK_EVENTS) yet
     };
   }
   if (topic === 'disclosure.late') {

@@ -2,7 +2,9 @@ import { Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
+  CollectiveDiscussionRequest,
   CreateMatterRequest,
+  LegalReviewRequest,
   CreateReferralRequest,
   MatterView,
   ReferralActionParam,
@@ -55,6 +57,30 @@ export class ReferralsController {
   @Returns(200, z.array(TimelineEntryView))
   timeline(@CurrentActor() actor: Actor, @UuidParam('matterId') id: string): Promise<TimelineEntryView[]> {
     return this.referrals.timelineOf(actor, id);
+  }
+
+  /** 集体讨论 of a major decision, on the matter's timeline. */
+  @Post('matters/:matterId/collective-discussions')
+  @Policy('matter.collective_discussion')
+  @Returns(201, z.array(TimelineEntryView))
+  collectiveDiscussion(
+    @CurrentActor() actor: Actor,
+    @UuidParam('matterId') id: string,
+    @ValidBody(CollectiveDiscussionRequest) body: CollectiveDiscussionRequest,
+  ): Promise<TimelineEntryView[]> {
+    return this.referrals.recordMajorDecision(actor, id, { kind: 'collectiveDiscussion', body });
+  }
+
+  /** 法制审核 of a major decision by a legal reviewer, on the matter's timeline. */
+  @Post('matters/:matterId/legal-reviews')
+  @Policy('matter.legal_review')
+  @Returns(201, z.array(TimelineEntryView))
+  legalReview(
+    @CurrentActor() actor: Actor,
+    @UuidParam('matterId') id: string,
+    @ValidBody(LegalReviewRequest) body: LegalReviewRequest,
+  ): Promise<TimelineEntryView[]> {
+    return this.referrals.recordMajorDecision(actor, id, { kind: 'legalReview', body });
   }
 
   @Post('referrals')

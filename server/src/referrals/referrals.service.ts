@@ -19,6 +19,12 @@ import {
   type ReferralState,
   type ReferralView,
   type TimelineEntryView,
+  MAJOR_DECISION_LABELS,
+  MAJOR_DECISION_TIMELINE_ACTIONS,
+  missingForConclusion,
+  type CollectiveDiscussionRequest,
+  type LegalReviewConclusion,
+  type LegalReviewRequest,
 } from '@xietong/shared';
 import { Agency } from '../agencies/agency.entity.js';
 import { EnforcementItem } from '../catalogue/catalogue.entity.js';
@@ -323,6 +329,52 @@ export class ReferralsService {
     return { matter, parties };
   }
 
+  /**
+   * 集体讨论 / 法制审核 of a major decision, kept as timeline entries of the matter (append-only).
+   * Only agencies on the matter record them; a legal review needs the legal reviewer's role
+   * (the policy row) and records the reviewer.
+   */
+  async recordMajorDecision(
+    actor: Actor,
+    matterId: string,
+    input:
+      | { kind: 'collectiveDiscussion'; body: CollectiveDiscussionRequest }
+      | { kind: 'legalReview'; body: LegalReviewRequest },
+  ): Promise<TimelineEntryView[]> {
+    await this.em.transactional(async (em) => {
+      const { matter, parties } = await this.readableMatter(actor, matterId, em);
+      if (!parties.some((p) => p.agency.id === actor.agencyId)) {
+        throw new Forbidden(`只有本案各单位可以记录${MAJOR_DECISION_LABELS[input.kind]} (only agencies on the matter)`);
+      }
+      const detail = input.kind === 'legalReview' ? { ...input.body, reviewerId: actor.userId } : { ...input.body };
+      this.timeline(em, matter, null, actor, MAJOR_DECISION_TIMELINE_ACTIONS[input.kind], null, null, detail);
+    });
+    return this.timelineOf(actor, matterId);
+  }
+
+  /** 409 naming what a major matter still lacks (集体讨论, 法制审核) before a referral about it is concluded. */
+  private async assertMajorDecisionRecorded(em: EntityManager, matter: Matter, state: string): Promise<void> {
+    const rows = await em.execute<{ action: string; conclusion: string | null }[]>(
+      `select action, detail->>'conclusion' conclusion from timeline_entry
+        where matter_id = ? and action in (?, ?) order by at desc`,
+      [matter.id, MAJOR_DECISION_TIMELINE_ACTIONS.collectiveDiscussion, MAJOR_DECISION_TIMELINE_ACTIONS.legalReview],
+    );
+    const review = rows.find((r) => r.action === MAJOR_DECISION_TIMELINE_ACTIONS.legalReview);
+    const missing = missingForConclusion(matter, {
+      collectiveDiscussion: rows.some((r) => r.action === MAJOR_DECISION_TIMELINE_ACTIONS.collectiveDiscussion),
+      latestLegalReview: (review?.conclusion as LegalReviewConclusion | undefined) ?? null,
+    });
+    if (missing.length === 0) return;
+    const e = new Conflict(
+      `重大疑难案件办结前须经${missing.map((m) => MAJOR_DECISION_LABELS[m]).join('和')} (a major matter needs ${missing.join(' and ')} first)`,
+    );
+    e.details = [
+      { field: 'state', message: state },
+      ...missing.map((m) => ({ field: m, message: '缺少' + MAJOR_DECISION_LABELS[m] })),
+    ];
+    throw e;
+  }
+
   // -------------------------------------------------------------------------------------------
 
   private async transition(
@@ -353,6 +405,7 @@ export class ReferralsService {
       throw e;
     }
     if (action === 'reroute') await this.reroute(em, referral, matter, input);
+    if (action === 'conclude' && matter.majorDifficult) await this.assertMajorDecisionRecorded(em, matter, from);
     referral.state = decision.next;
     if (decision.next === 'delivered') await this.admit(em, matter, referral, parties);
     const clocks = await this.clocks.onTransition(em, referral, from, decision.next);

@@ -114,6 +114,15 @@ export const POLICIES = {
     object: partyOrOversight,
     hide: true,
   }),
+  'matter.collective_discussion': rule({
+    description:
+      'record the collective discussion (集体讨论) of a major decision: agencies on the matter (checked against it)',
+    who: [Role.AgencyHead, Role.CaseOfficer, Role.LiaisonOfficer, Role.TownshipStaff],
+  }),
+  'matter.legal_review': rule({
+    description: 'record the legal review (法制审核) of a major decision: legal reviewers of agencies on the matter',
+    who: [Role.LegalReviewer],
+  }),
   'referral.create': rule({
     description: 'refer a matter to another agency',
     who: [Role.CaseOfficer, Role.LiaisonOfficer, Role.TownshipStaff, Role.AgencyHead],
