@@ -46,6 +46,7 @@ import {
 } from './channel-views.js';
 import { MatterChannel } from './matter-channel.js';
 import { SendLimiter } from './presence.service.js';
+import { SendBatcher } from './send-batcher.js';
 
 type Send = z.output<typeof SendSchema>;
 type Edit = z.output<typeof EditSchema>;
@@ -62,6 +63,7 @@ const isUniqueViolation = (e: unknown): boolean =>
 @Injectable()
 export class MessagesService implements OnModuleInit {
   private readonly logger = new Logger(MessagesService.name);
+  private readonly batcher = new SendBatcher(() => this.em.fork());
 
   constructor(
     private readonly em: EntityManager,
@@ -97,41 +99,53 @@ export class MessagesService implements OnModuleInit {
   async send(actor: Actor, input: SendMessagePayload): Promise<MessageAck> {
     const msg = input as Send;
     const em = this.em.fork();
-    // The resend check and the access check are independent reads: ask both at once.
-    const [existing, access] = await Promise.allSettled([
-      this.byClientId(em, actor.userId, msg.clientId),
-      this.access.postable(this.em.fork(), actor, msg.channelId),
-    ]);
-    if (existing.status === 'rejected') throw existing.reason;
-    if (existing.value) return this.sameAck(existing.value, msg.channelId);
-    if (access.status === 'rejected') throw access.reason;
-    const ctx = access.value;
-    await this.limiter.take(actor.userId);
-    const recipients = await this.checkReferences(em, actor, ctx, msg);
-    const extras = recipients.mentioned.length > 0 || msg.requiresAck;
-    const store = async (em: EntityManager) => {
-      const row = await this.storeMessage(em, ctx.channel.id, actor.userId, msg);
-      if (recipients.mentioned.length > 0) await this.notifyMentions(em, ctx, row, recipients.mentioned);
-      if (msg.requiresAck) {
-        await em.execute(
-          `insert into channel_ack (id, message_id, user_id, reminders) select gen_random_uuid(), ?, u, 0 from unnest(?::uuid[]) u`,
-          [row.id, pgArray(recipients.ackRecipients)],
-        );
-        OutboxRelay.record(em, 'channel.ack_requested', { messageId: row.id });
-      }
-      return row;
-    };
-    let row: MessageRow & ChangeColumns;
+    let ctx: ChannelContext;
+    let recipients: { mentioned: string[]; ackRecipients: string[] };
+    let release: () => Promise<void>;
     try {
-      // Without mentions or 需确认 the whole write is one statement (atomic on its own): the
-      // channel's row lock is held only while it runs.
-      row = extras ? await em.transactional(store) : await store(em);
+      ctx = await this.access.postable(em, actor, msg.channelId);
+      release = await this.limiter.take(actor.userId);
+      recipients = await this.checkReferences(em, actor, ctx, msg);
     } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
-      // The same client id raced itself: the first one stored it.
-      const first = await this.byClientId(this.em.fork(), actor.userId, msg.clientId);
-      if (!first) throw e;
-      return this.sameAck(first, msg.channelId);
+      // A resend of a stored message gets its ack even when a new send would be refused now
+      // (rate limited, removed since): the lookup runs only on this path, not on every send.
+      const first = await this.byClientId(em, actor.userId, msg.clientId);
+      if (first) return this.sameAck(first, msg.channelId);
+      throw e;
+    }
+    const plain = !msg.requiresAck && msg.mentions.userIds.length + msg.mentions.agencyIds.length === 0;
+    let row: MessageRow & ChangeColumns;
+    if (plain) {
+      // The common case: batched with the other sends into this channel (one statement, one commit).
+      const stored = await this.batcher.store(ctx.channel.id, { senderId: actor.userId, msg });
+      if (stored.existing) {
+        await release(); // a resend stores nothing and is not counted
+        return this.sameAck(stored.existing, msg.channelId);
+      }
+      row = stored.row;
+    } else {
+      const store = async (tx: EntityManager) => {
+        const r = await this.storeMessage(tx, ctx.channel.id, actor.userId, msg);
+        if (recipients.mentioned.length > 0) await this.notifyMentions(tx, ctx, r, recipients.mentioned);
+        if (msg.requiresAck) {
+          await tx.execute(
+            `insert into channel_ack (id, message_id, user_id, reminders) select gen_random_uuid(), ?, u, 0 from unnest(?::uuid[]) u`,
+            [r.id, pgArray(recipients.ackRecipients)],
+          );
+          OutboxRelay.record(tx, 'channel.ack_requested', { messageId: r.id });
+        }
+        return r;
+      };
+      try {
+        row = await em.transactional(store);
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        // Sent before, or the same client id raced itself: the first one stored it.
+        const first = await this.byClientId(this.em.fork(), actor.userId, msg.clientId);
+        if (!first) throw e;
+        await release();
+        return this.sameAck(first, msg.channelId);
+      }
     }
     if (msg.requiresAck) this.relay.kick();
     this.events.change(

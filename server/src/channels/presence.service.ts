@@ -38,10 +38,12 @@ export class SendLimiter {
     private readonly config: AppConfig,
   ) {}
 
-  async take(userId: string): Promise<void> {
+  /** Takes one send from the user's budget; the returned function gives it back (a resend that stored nothing). */
+  async take(userId: string): Promise<() => Promise<void>> {
     const { sendLimit: limit, sendWindowMs: windowMs } = this.config.channels;
     const now = Date.now();
     let retryAfterMs = 0;
+    let release = (): Promise<void> => Promise.resolve();
     const redis = this.store.redis;
     if (redis?.status === 'ready') {
       const key = `${this.store.prefix}:rate:${userId}`;
@@ -56,12 +58,21 @@ export class SendLimiter {
         const oldest = Number((res?.[1]?.[1] as string[] | undefined)?.[1] ?? now);
         retryAfterMs = oldest + windowMs - now;
       } else {
-        await redis.multi().zadd(key, now, `${now}-${Math.random()}`).pexpire(key, windowMs).exec();
+        const member = `${now}-${Math.random()}`;
+        await redis.multi().zadd(key, now, member).pexpire(key, windowMs).exec();
+        release = async () => void (await redis.zrem(key, member));
       }
     } else {
       const d = rateDecision(this.local.get(userId) ?? [], now, limit, windowMs);
       this.local.set(userId, d.kept);
       if (!d.allowed) retryAfterMs = d.retryAfterMs;
+      else
+        release = () => {
+          const kept = this.local.get(userId) ?? [];
+          const i = kept.lastIndexOf(now);
+          if (i >= 0) kept.splice(i, 1);
+          return Promise.resolve();
+        };
     }
     if (retryAfterMs > 0) {
       const e = new TooManyAttempts(
@@ -71,6 +82,7 @@ export class SendLimiter {
       e.details = [{ field: 'retryAfterMs', message: String(Math.max(1, Math.round(retryAfterMs))) }];
       throw e;
     }
+    return release;
   }
 }
 

@@ -1,0 +1,179 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SendMessagePayload } from '@xietong/shared';
+import type { z } from 'zod';
+import { archivedConflict } from './channel-access.js';
+import { MESSAGE_COLUMNS, type MessageRow } from './channel-views.js';
+
+type Send = z.output<typeof SendMessagePayload>;
+
+/** What one plain send (no mentions, no 需确认) needs stored. */
+export interface PlainSend {
+  senderId: string;
+  msg: Pick<Send, 'clientId' | 'text' | 'replyTo' | 'attachmentIds'>;
+}
+
+export type StoredRow = MessageRow & { change_seq: number };
+
+/** Stored now (`row`), or stored before under the same client id (`existing`). */
+export type BatchResult =
+  | { row: StoredRow; existing?: undefined }
+  | { row?: undefined; existing: { id: string; channel_id: string; seq: number; created_at: Date } };
+
+interface Waiting {
+  send: PlainSend;
+  resolve: (r: BatchResult) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Most sends one statement stores: bounds the statement's size and the row lock's hold. */
+const MAX_BATCH = 200;
+
+/**
+ * Per-channel write batching. While one statement for a channel runs, the sends that arrive for
+ * it wait; the next statement stores all of them at once with consecutive seqs (one row lock, one
+ * commit), and each caller gets its row only after that commit. Sends to different channels never
+ * wait for each other. A statement that fails as a whole (a client id racing itself across
+ * channels) is retried one send at a time, so one bad send cannot fail its neighbours.
+ */
+export class SendBatcher {
+  private readonly queues = new Map<string, Waiting[]>();
+
+  constructor(private readonly fork: () => EntityManager) {}
+
+  store(channelId: string, send: PlainSend): Promise<BatchResult> {
+    return new Promise((resolve, reject) => {
+      const queue = this.queues.get(channelId);
+      if (queue) {
+        queue.push({ send, resolve, reject });
+        return;
+      }
+      this.queues.set(channelId, [{ send, resolve, reject }]);
+      void this.drain(channelId);
+    });
+  }
+
+  private async drain(channelId: string): Promise<void> {
+    for (;;) {
+      const queue = this.queues.get(channelId);
+      if (!queue || queue.length === 0) {
+        this.queues.delete(channelId);
+        return;
+      }
+      // Leave the (now empty) queue in the map: sends arriving meanwhile join the next statement.
+      const batch = queue.splice(0, MAX_BATCH);
+      await this.run(channelId, batch);
+    }
+  }
+
+  private async run(channelId: string, batch: Waiting[]): Promise<void> {
+    try {
+      const results = await storeBatch(
+        this.fork(),
+        channelId,
+        batch.map((w) => w.send),
+      );
+      batch.forEach((w, i) => settle(w, results[i]));
+    } catch (e) {
+      if (batch.length === 1) return batch[0]?.reject(e);
+      for (const w of batch) {
+        try {
+          const [one] = await storeBatch(this.fork(), channelId, [w.send]);
+          settle(w, one);
+        } catch (err) {
+          w.reject(err);
+        }
+      }
+    }
+  }
+}
+
+function settle(w: Waiting, r: BatchResult | undefined): void {
+  if (r) w.resolve(r);
+  else w.reject(archivedConflict());
+}
+
+/**
+ * One statement for many sends to one channel: skips client ids the sender used before (the
+ * unique index backs this), advances the channel's counters by the number of new messages under
+ * its row lock, and stores messages, first versions, sender read positions and change records.
+ * Returns one result per send, in order; `undefined` where nothing was stored (archived).
+ */
+async function storeBatch(
+  em: EntityManager,
+  channelId: string,
+  sends: PlainSend[],
+): Promise<(BatchResult | undefined)[]> {
+  const input = sends.map((s) => ({
+    senderId: s.senderId,
+    clientId: s.msg.clientId.toLowerCase(),
+    text: s.msg.text,
+    replyTo: s.msg.replyTo ?? null,
+    attachmentIds: s.msg.attachmentIds,
+  }));
+  const rows = await em.execute<StoredRow[]>(
+    `with input as (
+       select e.ord, (e.j->>'senderId')::uuid sender_id, (e.j->>'clientId')::uuid client_id, e.j->>'text' body,
+              (e.j->>'replyTo')::uuid reply_to,
+              array(select jsonb_array_elements_text(e.j->'attachmentIds'))::uuid[] attachment_ids
+         from jsonb_array_elements(?::jsonb) with ordinality e(j, ord)),
+     fresh as (
+       select i.*, row_number() over (order by i.ord) n from (
+         select distinct on (i.sender_id, i.client_id) i.* from input i
+          where not exists (select 1 from channel_message x where x.sender_id = i.sender_id and x.client_id = i.client_id)
+          order by i.sender_id, i.client_id, i.ord) i),
+     k as (select count(*)::int k from fresh),
+     pos as (
+       update channel set last_seq = last_seq + k.k, last_change_seq = last_change_seq + k.k from k
+        where id = ? and archived_at is null and k.k > 0
+        returning last_seq - k.k base_seq, last_change_seq - k.k base_change),
+     m as (
+       insert into channel_message (id, channel_id, seq, client_id, kind, sender_id, body, reply_to,
+         mention_user_ids, mention_agency_ids, attachment_ids, requires_ack, version, created_at)
+       select gen_random_uuid(), ?, pos.base_seq + f.n, f.client_id, 'user', f.sender_id, f.body, f.reply_to,
+              '{}', '{}', f.attachment_ids, false, 1, now()
+         from fresh f, pos order by f.n
+       returning *),
+     v as (
+       insert into channel_message_version (id, message_id, version, body, mention_user_ids, mention_agency_ids, edited_by_id, created_at)
+       select gen_random_uuid(), m.id, 1, m.body, m.mention_user_ids, m.mention_agency_ids, m.sender_id, now() from m),
+     r as (
+       insert into channel_read (id, channel_id, user_id, seq, updated_at)
+       select gen_random_uuid(), m.channel_id, m.sender_id, max(m.seq), now() from m group by m.channel_id, m.sender_id
+       on conflict (channel_id, user_id) do update set seq = greatest(channel_read.seq, excluded.seq), updated_at = now()),
+     c as (
+       insert into channel_change (id, channel_id, change_seq, type, message_id, user_id, created_at)
+       select gen_random_uuid(), m.channel_id, pos.base_change + (m.seq - pos.base_seq), 'message.created', m.id, m.sender_id, now()
+         from m, pos
+       returning change_seq, message_id)
+     select ${MESSAGE_COLUMNS}, c.change_seq from m join c on c.message_id = m.id
+       left join app_user u on u.id = m.sender_id`,
+    [JSON.stringify(input), channelId, channelId],
+  );
+  const stored = new Map(rows.map((r) => [`${r.sender_id}/${r.client_id}`, r]));
+  const missing = input.filter((i) => !stored.has(`${i.senderId}/${i.clientId}`));
+  const before = new Map<string, { id: string; channel_id: string; seq: number; created_at: Date }>();
+  if (missing.length > 0) {
+    // Sent before (or twice in this batch: the first one stored it, the second gets its ack).
+    const found = await em.execute<
+      { id: string; channel_id: string; seq: number; created_at: Date; sender_id: string; client_id: string }[]
+    >(
+      `select m.id, m.channel_id, m.seq, m.created_at, m.sender_id, m.client_id from channel_message m
+         join jsonb_to_recordset(?::jsonb) i(sender_id uuid, client_id uuid) on m.sender_id = i.sender_id and m.client_id = i.client_id`,
+      [JSON.stringify(missing.map((i) => ({ sender_id: i.senderId, client_id: i.clientId })))],
+    );
+    for (const f of found) before.set(`${f.sender_id}/${f.client_id}`, f);
+  }
+  const seen = new Set<string>();
+  return input.map((i) => {
+    const key = `${i.senderId}/${i.clientId}`;
+    const row = stored.get(key);
+    if (row && !seen.has(key)) {
+      seen.add(key);
+      return { row };
+    }
+    const existing = row
+      ? { id: row.id, channel_id: row.channel_id, seq: row.seq, created_at: row.created_at }
+      : before.get(key);
+    return existing ? { existing } : undefined;
+  });
+}
