@@ -2,15 +2,19 @@ import { z } from 'zod';
 import {
   AgencySummary,
   AttachmentView,
+  ChannelView,
   ErrorBody,
+  HistoryPage,
   ItemDetail,
   ItemPage,
   LoginRequest,
   MatterView,
   NotificationList,
   ReferralList,
+  ReadersView,
   ReferralView,
   ResponsibilityAnswer,
+  SearchHit,
   TimelineEntryView,
   TokenPair,
   type CreateMatterRequest,
@@ -141,6 +145,15 @@ export const api = {
   decideExtension: (referralId: string, clockId: string, input: ExtensionDecision) =>
     none(`/api/referrals/${referralId}/clocks/${clockId}/extension-decision`, { method: 'POST', body: input }),
 
+  channels: () => call('/api/channels', z.array(ChannelView)),
+  channel: (id: string) => call(`/api/channels/${id}`, ChannelView),
+  matterChannel: (matterId: string) => call(`/api/matters/${matterId}/channel`, ChannelView),
+  history: (id: string, before?: number) =>
+    call(`/api/channels/${id}/messages${qs({ before, limit: 50 })}`, HistoryPage),
+  readers: (channelId: string, messageId: string) =>
+    call(`/api/channels/${channelId}/messages/${messageId}/readers`, ReadersView),
+  searchMessages: (q: string) => call(`/api/channels/search${qs({ q })}`, z.array(SearchHit)),
+
   notifications: () => call('/api/notifications', NotificationList),
   markRead: (id: string) => none(`/api/notifications/${id}/read`, { method: 'POST' }),
 };
@@ -153,4 +166,8 @@ export const keys = {
   matter: (id: string) => ['matter', id] as const,
   notifications: ['notifications'] as const,
   agencies: ['agencies'] as const,
+  channels: ['channels'] as const,
+  channel: (id: string) => ['channels', id] as const,
+  readers: (messageId: string) => ['readers', messageId] as const,
+  attachments: (matterId: string) => ['matter', matterId, 'attachments'] as const,
 };

@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import {
@@ -9,6 +9,7 @@ import {
   type ReferralChangedEvent,
   type ServerToClientEvents,
 } from '@xietong/shared';
+import { ChannelStore } from '../channels/store.js';
 import { keys } from './api.js';
 import { session } from './session.js';
 
@@ -85,20 +86,36 @@ export function connect(qc: QueryClient, onConnection: (c: Connection) => void):
 }
 
 const ConnectionContext = createContext<Connection>('connecting');
+const ChannelContext = createContext<ChannelStore | null>(null);
 
 /** Holds the socket for the signed-in user; closes it on sign-out. */
 export function RealtimeProvider({ userId, children }: { userId: string; children: ReactNode }) {
   const qc = useQueryClient();
   const [connection, setConnection] = useState<Connection>('connecting');
+  const [channels, setChannels] = useState<ChannelStore | null>(null);
   useEffect(() => {
     setConnection('connecting');
     const socket = connect(qc, setConnection);
+    setChannels(new ChannelStore(socket, qc));
     return () => {
       socket.removeAllListeners();
       socket.close();
     };
   }, [qc, userId]);
-  return <ConnectionContext.Provider value={connection}>{children}</ConnectionContext.Provider>;
+  return (
+    <ConnectionContext.Provider value={connection}>
+      <ChannelContext.Provider value={channels}>{children}</ChannelContext.Provider>
+    </ConnectionContext.Provider>
+  );
 }
 
 export const useConnection = (): Connection => useContext(ConnectionContext);
+
+/** The conversations of this session (null for the moment before the socket exists). */
+export function useChannelStore(): ChannelStore | null {
+  const store = useContext(ChannelContext);
+  useSyncExternalStore(store?.subscribe ?? noSubscribe, store?.snapshot ?? zero);
+  return store;
+}
+const noSubscribe = () => () => undefined;
+const zero = () => 0;

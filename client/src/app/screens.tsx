@@ -1,6 +1,6 @@
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
-import { BellOutlined, InboxOutlined, SendOutlined, UnorderedListOutlined } from '@ant-design/icons';
-import { REFERRAL_RECEIVER_ROLES, REFERRAL_SENDER_ROLES, type Me, type Role } from '@xietong/shared';
+import { BellOutlined, MessageOutlined, InboxOutlined, SendOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { REFERRAL_RECEIVER_ROLES, REFERRAL_SENDER_ROLES, Role, type Me } from '@xietong/shared';
 import type { MessageKey } from './i18n.js';
 
 /**
@@ -23,6 +23,7 @@ const InboxPage = lazy(() => import('../pages/InboxPage.js'));
 const OutboxPage = lazy(() => import('../pages/OutboxPage.js'));
 const SendPage = lazy(() => import('../pages/SendPage.js'));
 const ReferralPage = lazy(() => import('../pages/ReferralPage.js'));
+const ChannelsPage = lazy(() => import('../pages/ChannelsPage.js'));
 const NotificationsPage = lazy(() => import('../pages/NotificationsPage.js'));
 
 export const SCREENS: readonly Screen[] = [
@@ -48,6 +49,15 @@ export const SCREENS: readonly Screen[] = [
     roles: REFERRAL_SENDER_ROLES,
     Component: OutboxPage,
   },
+  {
+    key: 'channels',
+    path: '/channels',
+    menu: { label: 'menu.channels', icon: <MessageOutlined /> },
+    // Liaison officers live here; everyone else on a matter talks in its channel too.
+    roles: [Role.LiaisonOfficer, Role.CaseOfficer, Role.AgencyHead, Role.TownshipStaff, Role.Auditor],
+    Component: ChannelsPage,
+  },
+  { key: 'channel', path: '/channels/:id', roles: 'all', Component: ChannelsPage },
   {
     key: 'notifications',
     path: '/notifications',
