@@ -14,6 +14,8 @@ import {
   ReadersView,
   ReferralView,
   ResponsibilityAnswer,
+  ReviewQueue,
+  ReviewView,
   SearchHit,
   TimelineEntryView,
   TokenPair,
@@ -154,6 +156,16 @@ export const api = {
     call(`/api/channels/${channelId}/messages/${messageId}/readers`, ReadersView),
   searchMessages: (q: string) => call(`/api/channels/search${qs({ q })}`, z.array(SearchHit)),
 
+  reviewQueue: () => call('/api/reviews/queue', ReviewQueue),
+  openReview: (matterId: string) => call(`/api/matters/${matterId}/reviews`, ReviewView, { method: 'POST' }),
+  /** A workflow's list, one object, and an action on it (reviews, interviews, disputes, enforcements). */
+  workflows: <T>(base: string, schema: z.ZodType<T>) => call(`/api/${base}`, z.array(schema)),
+  workflow: <T>(base: string, id: string, schema: z.ZodType<T>) => call(`/api/${base}/${id}`, schema),
+  workflowAct: <T>(base: string, id: string, action: string, input: unknown, schema: z.ZodType<T>) =>
+    call(`/api/${base}/${id}/actions/${action}`, schema, { method: 'POST', body: input }),
+  invitation: async (interviewId: string): Promise<Blob> =>
+    (await raw(`/api/interviews/${interviewId}/invitation.ics`)).blob(),
+
   notifications: () => call('/api/notifications', NotificationList),
   markRead: (id: string) => none(`/api/notifications/${id}/read`, { method: 'POST' }),
 };
@@ -169,5 +181,7 @@ export const keys = {
   channels: ['channels'] as const,
   channel: (id: string) => ['channels', id] as const,
   readers: (messageId: string) => ['readers', messageId] as const,
+  workflows: ['workflow'] as const,
+  workflow: (kind: string, id?: string) => (id ? ['workflow', kind, id] : ['workflow', kind]) as readonly string[],
   attachments: (matterId: string) => ['matter', matterId, 'attachments'] as const,
 };

@@ -82,6 +82,22 @@ export function connect(qc: QueryClient, onConnection: (c: Connection) => void):
   socket.on(SocketEvent.ClockChanged, (e: ClockChangedEvent) => {
     if (fresh(e.eventId)) invalidateReferral(qc, e);
   });
+  const onWorkflow = (e: { eventId: number; matterId: string }) => {
+    if (!fresh(e.eventId)) return;
+    void qc.invalidateQueries({ queryKey: keys.workflows });
+    void qc.invalidateQueries({ queryKey: keys.matter(e.matterId) });
+    void qc.invalidateQueries({ queryKey: keys.notifications });
+  };
+  for (const ev of [
+    SocketEvent.ReviewChanged,
+    SocketEvent.InterviewChanged,
+    SocketEvent.DisputeChanged,
+    SocketEvent.EnforcementChanged,
+    SocketEvent.WorkflowClockChanged,
+    SocketEvent.DisputeOpened,
+  ] as const) {
+    socket.on(ev, onWorkflow);
+  }
   return socket;
 }
 

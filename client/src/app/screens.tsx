@@ -1,6 +1,16 @@
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
-import { BellOutlined, MessageOutlined, InboxOutlined, SendOutlined, UnorderedListOutlined } from '@ant-design/icons';
-import { REFERRAL_RECEIVER_ROLES, REFERRAL_SENDER_ROLES, Role, type Me } from '@xietong/shared';
+import {
+  AuditOutlined,
+  BellOutlined,
+  CalendarOutlined,
+  ExceptionOutlined,
+  MessageOutlined,
+  SafetyOutlined,
+  InboxOutlined,
+  SendOutlined,
+  UnorderedListOutlined,
+} from '@ant-design/icons';
+import { DISPUTE_PARTY_ROLES, REFERRAL_RECEIVER_ROLES, REFERRAL_SENDER_ROLES, Role, type Me } from '@xietong/shared';
 import type { MessageKey } from './i18n.js';
 
 /**
@@ -24,7 +34,25 @@ const OutboxPage = lazy(() => import('../pages/OutboxPage.js'));
 const SendPage = lazy(() => import('../pages/SendPage.js'));
 const ReferralPage = lazy(() => import('../pages/ReferralPage.js'));
 const ChannelsPage = lazy(() => import('../pages/ChannelsPage.js'));
+const ReviewsPage = lazy(() => import('../pages/ReviewsPage.js'));
+const InterviewsPage = lazy(() => import('../pages/InterviewsPage.js'));
+const DisputesPage = lazy(() => import('../pages/DisputesPage.js'));
+const EnforcementsPage = lazy(() => import('../pages/EnforcementsPage.js'));
 const NotificationsPage = lazy(() => import('../pages/NotificationsPage.js'));
+
+/** A workflow's list in the menu and its detail page, reached from the list or a link. */
+function workflow(
+  base: string,
+  label: MessageKey,
+  icon: ReactNode,
+  Component: Screen['Component'],
+  roles: readonly Role[],
+): Screen[] {
+  return [
+    { key: base, path: `/${base}`, menu: { label, icon }, roles, Component },
+    { key: `${base}-detail`, path: `/${base}/:id`, roles: 'all', Component },
+  ];
+}
 
 export const SCREENS: readonly Screen[] = [
   // Who receives and who sends come from the lifecycle table's roles, not a second list.
@@ -58,6 +86,26 @@ export const SCREENS: readonly Screen[] = [
     Component: ChannelsPage,
   },
   { key: 'channel', path: '/channels/:id', roles: 'all', Component: ChannelsPage },
+  ...workflow('reviews', 'menu.reviews', <AuditOutlined />, ReviewsPage, [
+    Role.Prosecutor,
+    Role.AgencyHead,
+    Role.LegalReviewer,
+  ]),
+  ...workflow('interviews', 'menu.interviews', <CalendarOutlined />, InterviewsPage, [
+    Role.CaseOfficer,
+    Role.LiaisonOfficer,
+    Role.AgencyHead,
+  ]),
+  ...workflow('disputes', 'menu.disputes', <ExceptionOutlined />, DisputesPage, [
+    ...DISPUTE_PARTY_ROLES,
+    Role.GuidanceArbiter,
+  ]),
+  ...workflow('enforcements', 'menu.enforcements', <SafetyOutlined />, EnforcementsPage, [
+    Role.CaseOfficer,
+    Role.LegalReviewer,
+    Role.AgencyHead,
+    Role.CourtClerk,
+  ]),
   {
     key: 'notifications',
     path: '/notifications',
