@@ -82,6 +82,8 @@ describe('two liaison officers in one channel', () => {
     await police.locator('[data-connection=back]').waitFor();
     await police.locator('[data-message="请带执法记录仪。"]').waitFor();
     await bureau.locator('[data-message="网络恢复后再确认人数。"]').waitFor();
+    // The phone's own offline message takes its place in the sequence once the server has it.
+    await police.locator('[data-testid=messages] [data-seq][data-message="网络恢复后再确认人数。"]').waitFor();
     expect(await police.evaluate('window.stayed')).toBe(true);
     // In sequence order, each once.
     const items = await police.locator('[data-testid=messages] [data-seq]').all();

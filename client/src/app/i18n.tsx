@@ -1,6 +1,10 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 import {
   AGENCY_KIND_LABELS,
+  DISPUTE_LIFECYCLE,
+  ENFORCEMENT_LIFECYCLE,
+  INTERVIEW_LIFECYCLE,
+  REVIEW_LIFECYCLE,
   HOLD_REASON_LABELS,
   OUTCOME_LABELS,
   REFERRAL_ACTION_LABELS,
@@ -282,6 +286,7 @@ const zh = {
   'tl.clock.warn': '期限预警',
   'tl.clock.overdue': '期限已到仍未办理',
   'tl.clock.escalate': '逾期升级',
+  'tl.workflow.opened': '发起{name}',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -544,6 +549,7 @@ const en: Record<MessageKey, string> = {
   'tl.clock.warn': 'Deadline warning',
   'tl.clock.overdue': 'Deadline passed',
   'tl.clock.escalate': 'Escalated as overdue',
+  'tl.workflow.opened': '{name} opened',
 };
 
 const STATE_EN: Record<ReferralState, string> = {
@@ -625,6 +631,17 @@ const ROUTING: Record<RoutingRuleCode, { zh: string; en: string }> = {
   no_supervising_department: { zh: '职责边界未确定监管部门', en: 'The boundary names no supervising department' },
 };
 
+/** The workflows' own lifecycle tables name their timeline steps (`review.suggest`, `dispute.opened` …). */
+const WORKFLOW_LIFECYCLES: Record<
+  string,
+  { nameZh: string; name: string; actionLabels: Record<string, string> } | undefined
+> = {
+  review: REVIEW_LIFECYCLE,
+  dispute: DISPUTE_LIFECYCLE,
+  interview: INTERVIEW_LIFECYCLE,
+  enforcement: ENFORCEMENT_LIFECYCLE,
+};
+
 const pick = <K extends string>(lang: Lang, zhLabels: Record<K, string>, enLabels: Record<K, string>, k: K): string =>
   (lang === 'zh' ? zhLabels[k] : enLabels[k]) ?? k;
 
@@ -671,6 +688,13 @@ function make(lang: Lang, setLang: (l: Lang) => void): I18n {
       const lifecycle = action.replace(/^referral\./, '');
       if ((REFERRAL_ACTIONS as readonly string[]).includes(lifecycle)) {
         return pick(lang, REFERRAL_ACTION_LABELS, ACTION_EN, lifecycle as ReferralAction);
+      }
+      const [workflow, step = ''] = action.split('.');
+      const lc = WORKFLOW_LIFECYCLES[workflow ?? ''];
+      if (lc) {
+        const name = lang === 'zh' ? lc.nameZh : lc.name;
+        if (step === 'opened') return dict['tl.workflow.opened'].replace('{name}', name);
+        if (step in lc.actionLabels) return lang === 'zh' ? (lc.actionLabels[step] ?? step) : step.replace(/_/g, ' ');
       }
       const key = `tl.${action}`;
       return key in dict ? dict[key as MessageKey] : action;
