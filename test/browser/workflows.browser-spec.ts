@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AttachmentView, DisputeView } from '@xietong/shared';
@@ -108,5 +109,22 @@ describe('a responsibility dispute', () => {
     // The party may now state its position: the action the table gives it in this state.
     await township.getByRole('button', { name: '陈述意见' }).waitFor();
     await screenshot(township, 'dispute-accepted-phone');
+  });
+});
+
+describe('the dashboard', () => {
+  it('shows the statistics as charts to an agency head and downloads the annual report', async () => {
+    const page = await open('zdb.head');
+    await page.getByRole('menuitem', { name: '统计分析' }).click();
+    await page.locator('[data-testid=dashboard][data-loaded=true]').waitFor();
+    expect(await page.locator('[data-testid=dashboard] canvas').count()).toBe(4);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '年度报告（Excel）' }).click(),
+    ]);
+    const path = await download.path();
+    // An XLSX is a zip: it starts with PK.
+    expect(readFileSync(path).subarray(0, 2).toString()).toBe('PK');
+    await screenshot(page, 'dashboard');
   });
 });

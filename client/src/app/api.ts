@@ -17,6 +17,7 @@ import {
   ReviewQueue,
   ReviewView,
   SearchHit,
+  StatisticsView,
   TimelineEntryView,
   TokenPair,
   type CreateMatterRequest,
@@ -165,6 +166,11 @@ export const api = {
     call(`/api/${base}/${id}/actions/${action}`, schema, { method: 'POST', body: input }),
   invitation: async (interviewId: string): Promise<Blob> =>
     (await raw(`/api/interviews/${interviewId}/invitation.ics`)).blob(),
+
+  statistics: (year: number) =>
+    call(`/api/statistics${qs({ from: `${year}-01-01`, to: `${year}-12-31` })}`, StatisticsView),
+  annualReport: async (year: number, format: 'xlsx' | 'pdf'): Promise<Blob> =>
+    (await raw(`/api/reports/annual${qs({ year, format })}`)).blob(),
 
   notifications: () => call('/api/notifications', NotificationList),
   markRead: (id: string) => none(`/api/notifications/${id}/read`, { method: 'POST' }),

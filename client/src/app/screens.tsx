@@ -1,6 +1,7 @@
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import {
   AuditOutlined,
+  BarChartOutlined,
   BellOutlined,
   CalendarOutlined,
   ExceptionOutlined,
@@ -38,6 +39,7 @@ const ReviewsPage = lazy(() => import('../pages/ReviewsPage.js'));
 const InterviewsPage = lazy(() => import('../pages/InterviewsPage.js'));
 const DisputesPage = lazy(() => import('../pages/DisputesPage.js'));
 const EnforcementsPage = lazy(() => import('../pages/EnforcementsPage.js'));
+const DashboardPage = lazy(() => import('../pages/DashboardPage.js'));
 const NotificationsPage = lazy(() => import('../pages/NotificationsPage.js'));
 
 /** A workflow's list in the menu and its detail page, reached from the list or a link. */
@@ -106,6 +108,14 @@ export const SCREENS: readonly Screen[] = [
     Role.AgencyHead,
     Role.CourtClerk,
   ]),
+  {
+    key: 'dashboard',
+    path: '/dashboard',
+    menu: { label: 'menu.dashboard', icon: <BarChartOutlined /> },
+    // The statistics.read policy row: agency heads for their units, the guidance office and oversight county-wide.
+    roles: [Role.AgencyHead, Role.GuidanceArbiter, Role.Auditor, Role.SystemAdmin],
+    Component: DashboardPage,
+  },
   {
     key: 'notifications',
     path: '/notifications',
