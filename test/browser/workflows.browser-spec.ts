@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { AttachmentView, DisputeView } from '@xietong/shared';
-import { bootApp, type TestApp } from '../support/app.js';
+import { randomUUID } from 'node:crypto';
+import { SocketEvent, type AttachmentView, type ChannelView, type DisputeView } from '@xietong/shared';
+import { bootApp, connectSocket, type TestApp } from '../support/app.js';
 import { launchBrowser, newContext, PHONE, screenshot, signIn } from '../support/browser.js';
 import { referToLongzhou } from '../support/fixtures.js';
 import { Session } from '../support/session.js';
@@ -46,6 +47,17 @@ describe('the review queue', () => {
       await s.token('zfj.officer'),
     );
 
+    // The bureau's officers discussed it in the matter's channel.
+    const channel = await s.get<ChannelView>('zfj.officer', `/api/matters/${matter.id}/channel`);
+    const socket = await connectSocket(app.url, await s.token('zfj.officer'));
+    const sent = await socket.emitWithAck(SocketEvent.ChannelSend, {
+      channelId: channel.body.id,
+      clientId: randomUUID(),
+      text: '占道面积现场未丈量，需补充勘验。',
+    });
+    socket.close();
+    expect(sent.ok).toBe(true);
+
     const page = await open('jcy.prosecutor');
     await page.getByRole('menuitem', { name: '检察监督' }).click();
     const row = page.locator(`[data-matter-number="${matter.number}"]`);
@@ -75,6 +87,8 @@ describe('the review queue', () => {
     expect(await recorded.textContent()).toContain('无法认定占道面积');
     expect(await recorded.getByTestId('evidence').textContent()).toContain('现场勘验照片.png');
     expect(await page.locator('[data-testid=checklist-view] [data-satisfied=true]').count()).toBe(3);
+    // Beside the timeline and documents, what the agencies said in the matter's channel.
+    expect(await page.getByTestId('channel-excerpt').textContent()).toContain('占道面积现场未丈量');
     await screenshot(page, 'review-checklist-recorded');
   });
 });

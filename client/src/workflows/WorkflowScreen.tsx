@@ -293,6 +293,34 @@ function ChecklistView({ checklist, files }: { checklist: ReviewChecklist; files
   );
 }
 
+/** The matter channel's latest messages, read-only: what the agencies said to each other about it. */
+function ChannelExcerpt({ matterId }: { matterId: string }) {
+  const { t, dateTime } = useI18n();
+  const excerpt = useQuery({
+    queryKey: [...keys.matter(matterId), 'channel-excerpt'],
+    queryFn: async () => {
+      const channel = await api.matterChannel(matterId);
+      return { channel, page: await api.history(channel.id) };
+    },
+  });
+  if (excerpt.isPending) return <Skeleton active paragraph={{ rows: 2 }} />;
+  if (excerpt.isError) return <Typography.Text type="secondary">{excerpt.error.message}</Typography.Text>;
+  const messages = [...excerpt.data.page.messages].sort((a, b) => a.seq - b.seq);
+  if (messages.length === 0) return <Typography.Text type="secondary">{t('common.empty')}</Typography.Text>;
+  return (
+    <Flex vertical gap={4} data-testid="channel-excerpt">
+      {messages.map((m) => (
+        <div key={m.id} style={{ overflowWrap: 'anywhere' }}>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {m.sender?.displayName ?? t('channels.system')} · {dateTime(m.createdAt)}
+          </Typography.Text>
+          <div>{m.retracted ? t('channels.retracted') : m.body}</div>
+        </div>
+      ))}
+    </Flex>
+  );
+}
+
 function Detail<V extends WorkflowBase>({ def, id }: { def: WorkflowKindDef<V>; id: string }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -382,6 +410,11 @@ function Detail<V extends WorkflowBase>({ def, id }: { def: WorkflowKindDef<V>; 
       <Card size="small" title={t('timeline.title')}>
         <MatterTimeline matterId={v.matter.id} />
       </Card>
+      {review && (
+        <Card size="small" title={t('wf.review.excerpt')}>
+          <ChannelExcerpt matterId={v.matter.id} />
+        </Card>
+      )}
       {open && <ActionForm def={def} v={v} action={open} files={files.data ?? []} onClose={() => setOpen(null)} />}
     </Flex>
   );
