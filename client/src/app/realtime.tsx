@@ -112,8 +112,10 @@ export function RealtimeProvider({ userId, children }: { userId: string; childre
   useEffect(() => {
     setConnection('connecting');
     const socket = connect(qc, setConnection);
-    setChannels(new ChannelStore(socket, qc));
+    const store = new ChannelStore(socket, qc);
+    setChannels(store);
     return () => {
+      store.close();
       socket.removeAllListeners();
       socket.close();
     };

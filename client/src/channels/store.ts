@@ -76,10 +76,21 @@ export class ChannelStore {
       this.emit();
       setTimeout(() => this.emit(), TYPING_SHOWN_MS + 50);
     });
+    // A hidden tab is away; co-members see the dot change.
+    document.addEventListener('visibilitychange', this.onVisibility);
     socket.on(SocketEvent.PresenceChanged, (e) => {
       this.presence.set(e.userId, e.state);
       this.emit();
     });
+  }
+
+  private readonly onVisibility = (): void => {
+    if (!this.socket.connected) return;
+    this.socket.emit(SocketEvent.PresenceSet, { state: document.visibilityState === 'hidden' ? 'away' : 'online' });
+  };
+
+  close(): void {
+    document.removeEventListener('visibilitychange', this.onVisibility);
   }
 
   subscribe = (fn: () => void): (() => void) => {
