@@ -72,6 +72,7 @@ export class ChannelStore {
     socket.on(SocketEvent.ChannelTyping, (e) => {
       const map = this.typists.get(e.channelId) ?? new Map<string, { name: string; until: number }>();
       map.set(e.userId, { name: e.displayName, until: Date.now() + TYPING_SHOWN_MS });
+      if (!this.presence.has(e.userId)) this.presence.set(e.userId, 'online');
       this.typists.set(e.channelId, map);
       this.emit();
       setTimeout(() => this.emit(), TYPING_SHOWN_MS + 50);
@@ -174,6 +175,10 @@ export class ChannelStore {
   // ---- the change stream ----
 
   private live(change: ChannelChange): void {
+    // Sends are socket-only: a live new message means its sender is connected, even if this page
+    // connected after their presence last changed (the server sends changes, not a snapshot).
+    const sender = change.type === 'message.created' ? change.message?.sender?.id : undefined;
+    if (sender && !this.presence.has(sender)) this.presence.set(sender, 'online');
     const c = this.open.get(change.channelId);
     this.sideEffects(change);
     if (!c) return;
