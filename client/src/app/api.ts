@@ -2,15 +2,22 @@ import { z } from 'zod';
 import {
   AgencySummary,
   AttachmentView,
+  ChannelView,
   ErrorBody,
+  HistoryPage,
   ItemDetail,
   ItemPage,
   LoginRequest,
   MatterView,
   NotificationList,
   ReferralList,
+  ReadersView,
   ReferralView,
   ResponsibilityAnswer,
+  ReviewQueue,
+  ReviewView,
+  SearchHit,
+  StatisticsView,
   TimelineEntryView,
   TokenPair,
   type CreateMatterRequest,
@@ -141,6 +148,30 @@ export const api = {
   decideExtension: (referralId: string, clockId: string, input: ExtensionDecision) =>
     none(`/api/referrals/${referralId}/clocks/${clockId}/extension-decision`, { method: 'POST', body: input }),
 
+  channels: () => call('/api/channels', z.array(ChannelView)),
+  channel: (id: string) => call(`/api/channels/${id}`, ChannelView),
+  matterChannel: (matterId: string) => call(`/api/matters/${matterId}/channel`, ChannelView),
+  history: (id: string, before?: number) =>
+    call(`/api/channels/${id}/messages${qs({ before, limit: 50 })}`, HistoryPage),
+  readers: (channelId: string, messageId: string) =>
+    call(`/api/channels/${channelId}/messages/${messageId}/readers`, ReadersView),
+  searchMessages: (q: string) => call(`/api/channels/search${qs({ q })}`, z.array(SearchHit)),
+
+  reviewQueue: () => call('/api/reviews/queue', ReviewQueue),
+  openReview: (matterId: string) => call(`/api/matters/${matterId}/reviews`, ReviewView, { method: 'POST' }),
+  /** A workflow's list, one object, and an action on it (reviews, interviews, disputes, enforcements). */
+  workflows: <T>(base: string, schema: z.ZodType<T>) => call(`/api/${base}`, z.array(schema)),
+  workflow: <T>(base: string, id: string, schema: z.ZodType<T>) => call(`/api/${base}/${id}`, schema),
+  workflowAct: <T>(base: string, id: string, action: string, input: unknown, schema: z.ZodType<T>) =>
+    call(`/api/${base}/${id}/actions/${action}`, schema, { method: 'POST', body: input }),
+  invitation: async (interviewId: string): Promise<Blob> =>
+    (await raw(`/api/interviews/${interviewId}/invitation.ics`)).blob(),
+
+  statistics: (year: number) =>
+    call(`/api/statistics${qs({ from: `${year}-01-01`, to: `${year}-12-31` })}`, StatisticsView),
+  annualReport: async (year: number, format: 'xlsx' | 'pdf'): Promise<Blob> =>
+    (await raw(`/api/reports/annual${qs({ year, format })}`)).blob(),
+
   notifications: () => call('/api/notifications', NotificationList),
   markRead: (id: string) => none(`/api/notifications/${id}/read`, { method: 'POST' }),
 };
@@ -153,4 +184,10 @@ export const keys = {
   matter: (id: string) => ['matter', id] as const,
   notifications: ['notifications'] as const,
   agencies: ['agencies'] as const,
+  channels: ['channels'] as const,
+  channel: (id: string) => ['channels', id] as const,
+  readers: (messageId: string) => ['readers', messageId] as const,
+  workflows: ['workflow'] as const,
+  workflow: (kind: string, id?: string) => (id ? ['workflow', kind, id] : ['workflow', kind]) as readonly string[],
+  attachments: (matterId: string) => ['matter', matterId, 'attachments'] as const,
 };

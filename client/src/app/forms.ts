@@ -5,3 +5,12 @@ import type { FieldError } from '@xietong/shared';
 export function showErrors<T>(form: FormInstance<T>, problems: readonly FieldError[]): void {
   form.setFields(problems.map((p) => ({ name: p.field.split('.') as never, errors: [p.message] })));
 }
+
+/** A v4 UUID from getRandomValues: crypto.randomUUID needs a secure context, which a county LAN may not give. */
+export function newUuid(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

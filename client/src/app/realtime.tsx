@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import {
@@ -9,6 +9,7 @@ import {
   type ReferralChangedEvent,
   type ServerToClientEvents,
 } from '@xietong/shared';
+import { ChannelStore } from '../channels/store.js';
 import { keys } from './api.js';
 import { session } from './session.js';
 
@@ -81,24 +82,58 @@ export function connect(qc: QueryClient, onConnection: (c: Connection) => void):
   socket.on(SocketEvent.ClockChanged, (e: ClockChangedEvent) => {
     if (fresh(e.eventId)) invalidateReferral(qc, e);
   });
+  const onWorkflow = (e: { eventId: number; matterId: string }) => {
+    if (!fresh(e.eventId)) return;
+    void qc.invalidateQueries({ queryKey: keys.workflows });
+    void qc.invalidateQueries({ queryKey: keys.matter(e.matterId) });
+    void qc.invalidateQueries({ queryKey: keys.notifications });
+  };
+  for (const ev of [
+    SocketEvent.ReviewChanged,
+    SocketEvent.InterviewChanged,
+    SocketEvent.DisputeChanged,
+    SocketEvent.EnforcementChanged,
+    SocketEvent.WorkflowClockChanged,
+    SocketEvent.DisputeOpened,
+  ] as const) {
+    socket.on(ev, onWorkflow);
+  }
   return socket;
 }
 
 const ConnectionContext = createContext<Connection>('connecting');
+const ChannelContext = createContext<ChannelStore | null>(null);
 
 /** Holds the socket for the signed-in user; closes it on sign-out. */
 export function RealtimeProvider({ userId, children }: { userId: string; children: ReactNode }) {
   const qc = useQueryClient();
   const [connection, setConnection] = useState<Connection>('connecting');
+  const [channels, setChannels] = useState<ChannelStore | null>(null);
   useEffect(() => {
     setConnection('connecting');
     const socket = connect(qc, setConnection);
+    const store = new ChannelStore(socket, qc);
+    setChannels(store);
     return () => {
+      store.close();
       socket.removeAllListeners();
       socket.close();
     };
   }, [qc, userId]);
-  return <ConnectionContext.Provider value={connection}>{children}</ConnectionContext.Provider>;
+  return (
+    <ConnectionContext.Provider value={connection}>
+      <ChannelContext.Provider value={channels}>{children}</ChannelContext.Provider>
+    </ConnectionContext.Provider>
+  );
 }
 
 export const useConnection = (): Connection => useContext(ConnectionContext);
+
+/** The conversations of this session (null for the moment before the socket exists). */
+export function useChannelStore(): ChannelStore | null {
+  const store = useContext(ChannelContext);
+  useSyncExternalStore(store?.subscribe ?? noSubscribe, store?.snapshot ?? zero);
+  return store;
+}
+const noSubscribe = () => () => undefined;
+const zero = () => 0;

@@ -1,6 +1,17 @@
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
-import { BellOutlined, InboxOutlined, SendOutlined, UnorderedListOutlined } from '@ant-design/icons';
-import { REFERRAL_RECEIVER_ROLES, REFERRAL_SENDER_ROLES, type Me, type Role } from '@xietong/shared';
+import {
+  AuditOutlined,
+  BarChartOutlined,
+  BellOutlined,
+  CalendarOutlined,
+  ExceptionOutlined,
+  MessageOutlined,
+  SafetyOutlined,
+  InboxOutlined,
+  SendOutlined,
+  UnorderedListOutlined,
+} from '@ant-design/icons';
+import { DISPUTE_PARTY_ROLES, REFERRAL_RECEIVER_ROLES, REFERRAL_SENDER_ROLES, Role, type Me } from '@xietong/shared';
 import type { MessageKey } from './i18n.js';
 
 /**
@@ -23,7 +34,27 @@ const InboxPage = lazy(() => import('../pages/InboxPage.js'));
 const OutboxPage = lazy(() => import('../pages/OutboxPage.js'));
 const SendPage = lazy(() => import('../pages/SendPage.js'));
 const ReferralPage = lazy(() => import('../pages/ReferralPage.js'));
+const ChannelsPage = lazy(() => import('../pages/ChannelsPage.js'));
+const ReviewsPage = lazy(() => import('../pages/ReviewsPage.js'));
+const InterviewsPage = lazy(() => import('../pages/InterviewsPage.js'));
+const DisputesPage = lazy(() => import('../pages/DisputesPage.js'));
+const EnforcementsPage = lazy(() => import('../pages/EnforcementsPage.js'));
+const DashboardPage = lazy(() => import('../pages/DashboardPage.js'));
 const NotificationsPage = lazy(() => import('../pages/NotificationsPage.js'));
+
+/** A workflow's list in the menu and its detail page, reached from the list or a link. */
+function workflow(
+  base: string,
+  label: MessageKey,
+  icon: ReactNode,
+  Component: Screen['Component'],
+  roles: readonly Role[],
+): Screen[] {
+  return [
+    { key: base, path: `/${base}`, menu: { label, icon }, roles, Component },
+    { key: `${base}-detail`, path: `/${base}/:id`, roles: 'all', Component },
+  ];
+}
 
 export const SCREENS: readonly Screen[] = [
   // Who receives and who sends come from the lifecycle table's roles, not a second list.
@@ -47,6 +78,43 @@ export const SCREENS: readonly Screen[] = [
     menu: { label: 'menu.outbox', icon: <UnorderedListOutlined /> },
     roles: REFERRAL_SENDER_ROLES,
     Component: OutboxPage,
+  },
+  {
+    key: 'channels',
+    path: '/channels',
+    menu: { label: 'menu.channels', icon: <MessageOutlined /> },
+    // Liaison officers live here; everyone else on a matter talks in its channel too.
+    roles: [Role.LiaisonOfficer, Role.CaseOfficer, Role.AgencyHead, Role.TownshipStaff, Role.Auditor],
+    Component: ChannelsPage,
+  },
+  { key: 'channel', path: '/channels/:id', roles: 'all', Component: ChannelsPage },
+  ...workflow('reviews', 'menu.reviews', <AuditOutlined />, ReviewsPage, [
+    Role.Prosecutor,
+    Role.AgencyHead,
+    Role.LegalReviewer,
+  ]),
+  ...workflow('interviews', 'menu.interviews', <CalendarOutlined />, InterviewsPage, [
+    Role.CaseOfficer,
+    Role.LiaisonOfficer,
+    Role.AgencyHead,
+  ]),
+  ...workflow('disputes', 'menu.disputes', <ExceptionOutlined />, DisputesPage, [
+    ...DISPUTE_PARTY_ROLES,
+    Role.GuidanceArbiter,
+  ]),
+  ...workflow('enforcements', 'menu.enforcements', <SafetyOutlined />, EnforcementsPage, [
+    Role.CaseOfficer,
+    Role.LegalReviewer,
+    Role.AgencyHead,
+    Role.CourtClerk,
+  ]),
+  {
+    key: 'dashboard',
+    path: '/dashboard',
+    menu: { label: 'menu.dashboard', icon: <BarChartOutlined /> },
+    // The statistics.read policy row: agency heads for their units, the guidance office and oversight county-wide.
+    roles: [Role.AgencyHead, Role.GuidanceArbiter, Role.Auditor, Role.SystemAdmin],
+    Component: DashboardPage,
   },
   {
     key: 'notifications',

@@ -97,7 +97,7 @@ export function MatterTimeline({ matterId }: { matterId: string }) {
 const size = (n: number) =>
   n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`;
 
-async function save(a: AttachmentView): Promise<void> {
+export async function save(a: AttachmentView): Promise<void> {
   const blob = await api.download(a.id);
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
@@ -111,7 +111,7 @@ export function Attachments({ matterId, referralId }: { matterId: string; referr
   const { t } = useI18n();
   const { message } = App.useApp();
   const qc = useQueryClient();
-  const key = [...keys.matter(matterId), 'attachments'];
+  const key = keys.attachments(matterId);
   const list = useQuery({ queryKey: key, queryFn: () => api.attachments(matterId) });
   const upload = useMutation({
     mutationFn: (file: File) => api.upload(matterId, file, referralId),
