@@ -21,6 +21,7 @@ import {
 } from '@xietong/shared';
 import type { z } from 'zod';
 import type { EditMessagePayload as EditSchema, SendMessagePayload as SendSchema } from '@xietong/shared';
+import { AuditService } from '../audit/audit.service.js';
 import { AppConfig } from '../config/app-config.provider.js';
 import { Conflict, DomainError, Forbidden, NotFound, ValidationFailed } from '../common/errors.js';
 import type { Actor } from '../common/policy/actor.js';
@@ -32,6 +33,7 @@ import { archivedConflict, ChannelAccess, type ChannelContext } from './channel-
 import { ChannelEvents } from './channel-events.js';
 import {
   changesAfter,
+  channelAuditNote,
   changeView,
   MESSAGE_COLUMNS,
   messagesById,
@@ -67,6 +69,7 @@ export class MessagesService implements OnModuleInit {
     private readonly relay: OutboxRelay,
     private readonly queues: QueueService,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   onModuleInit(): void {
@@ -100,7 +103,6 @@ export class MessagesService implements OnModuleInit {
     const ctx = access.value;
     await this.limiter.take(actor.userId);
     const recipients = await this.checkReferences(em, actor, ctx, msg);
-    const extras = recipients.mentioned.length > 0 || msg.requiresAck;
     const store = async (em: EntityManager) => {
       const row = await this.storeMessage(em, ctx.channel.id, actor.userId, msg);
       if (recipients.mentioned.length > 0) await this.notifyMentions(em, ctx, row, recipients.mentioned);
@@ -111,13 +113,21 @@ export class MessagesService implements OnModuleInit {
         );
         OutboxRelay.record(em, 'channel.ack_requested', { messageId: row.id });
       }
+      // The audit entry commits with the message (raw SQL: the flush subscriber does not see it).
+      await this.audit.recordIn(
+        em,
+        channelAuditNote({
+          channel_id: row.channel_id,
+          type: 'message.created',
+          message_id: row.id,
+          data: { seq: row.seq, requiresAck: msg.requiresAck },
+        }),
+      );
       return row;
     };
     let row: MessageRow & ChangeColumns;
     try {
-      // Without mentions or 需确认 the whole write is one statement (atomic on its own): the
-      // channel's row lock is held only while it runs.
-      row = extras ? await em.transactional(store) : await store(em);
+      row = await em.transactional(store);
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       // The same client id raced itself: the first one stored it.
@@ -347,6 +357,7 @@ export class MessagesService implements OnModuleInit {
         messageId,
         userId: actor.userId,
       });
+      await this.audit.recordIn(tx, channelAuditNote(c));
       return changeView(c, await messagesById(tx, [messageId]), false);
     });
     this.events.change(change);
@@ -424,6 +435,7 @@ export class MessagesService implements OnModuleInit {
         messageId: row.id,
         userId: actor.userId,
       });
+      await this.audit.recordIn(tx, channelAuditNote(c));
       return {
         ackedAt: new Date(done?.acked_at ?? new Date()).toISOString(),
         change: changeView(c, await messagesById(tx, [row.id]), false),
