@@ -81,6 +81,16 @@ export class AuditService {
     );
   }
 
+  /** Like `recordIn`, each note with the request context it came from (batched channel sends). */
+  async recordEachIn(em: EntityManager, entries: { note: AuditNote; ctx: AuditContext | undefined }[]): Promise<void> {
+    await appendAudit(
+      em.getConnection('write'),
+      em.getTransactionContext(),
+      entries.map((e) => rowFromNote(e.note, e.ctx)),
+      this.config.audit.hash,
+    );
+  }
+
   /** Writes what the request noted (oversight reads, exports); the interceptor calls it as the request ends. */
   async flushNotes(ctx: AuditContext): Promise<void> {
     const notes = ctx.pending.splice(0);

@@ -1,3 +1,4 @@
+import type { AuditNote } from '../audit/audit-context.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { visibleBody, type ChangeType, type ChannelChange, type MessageView } from '@xietong/shared';
 
@@ -73,7 +74,7 @@ export async function messagesById(em: EntityManager, ids: string[]): Promise<Ma
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-interface ChangeRow {
+export interface ChangeRow {
   channel_id: string;
   change_seq: number;
   type: ChangeType;
@@ -130,4 +131,18 @@ export async function recordChange(
   );
   if (!row) throw new Error('change not recorded');
   return row;
+}
+
+/**
+ * The audit entry of a channel change. Channel writes are raw SQL, which the flush subscriber
+ * never sees, so each write appends this in its own transaction (read positions are not audited:
+ * they say nothing a reviewer needs and would double the trail).
+ */
+export function channelAuditNote(c: Pick<ChangeRow, 'channel_id' | 'type' | 'message_id' | 'data'>): AuditNote {
+  return {
+    action: `channel.${c.type}`,
+    objectType: c.message_id ? 'ChannelMessage' : 'Channel',
+    objectId: c.message_id ?? c.channel_id,
+    after: { channelId: c.channel_id, ...(c.data ?? {}) },
+  };
 }

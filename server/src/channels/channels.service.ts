@@ -17,12 +17,14 @@ import {
   type SearchQuery,
   type UpdateChannelRequest,
 } from '@xietong/shared';
+import { AuditService } from '../audit/audit.service.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../common/errors.js';
 import { hasRole, type Actor } from '../common/policy/actor.js';
 import { PolicyService } from '../common/policy/policy.service.js';
 import { archivedConflict, ChannelAccess, type ChannelContext, type ChannelRow } from './channel-access.js';
 import { ChannelEvents } from './channel-events.js';
 import {
+  channelAuditNote,
   changeView,
   MESSAGE_COLUMNS,
   MESSAGE_FROM,
@@ -43,6 +45,7 @@ export class ChannelsService {
     private readonly policy: PolicyService,
     private readonly access: ChannelAccess,
     private readonly events: ChannelEvents,
+    private readonly audit: AuditService,
   ) {}
 
   /** The caller's channels (member of), with read position, unread and mention counts. */
@@ -109,7 +112,12 @@ export class ChannelsService {
         [input.kind, title, input.kind === 'joint_meeting' ? input.topic : null, key, actor.userId],
       );
       if (!row) throw new Error('channel not created');
-      await this.addMembers(tx, row.id, actor, members);
+      const added = await this.addMembers(tx, row.id, actor, members);
+      await this.audit.recordIn(
+        tx,
+        { action: 'channel.created', objectType: 'Channel', objectId: row.id, after: { kind: input.kind, title } },
+        ...added.map(channelAuditNote),
+      );
       return row.id;
     });
     this.events.join(id, members);
@@ -141,13 +149,15 @@ export class ChannelsService {
         ...(input.topic ? { topic: input.topic } : {}),
         ...(input.archived ? { archived: true } : {}),
       };
-      return recordChange(tx, {
+      const c = await recordChange(tx, {
         channelId,
         changeSeq: pos.changeSeq,
         type: 'channel.updated',
         userId: actor.userId,
         data,
       });
+      await this.audit.recordIn(tx, channelAuditNote(c));
+      return c;
     });
     this.events.change(changeView(change, new Map(), false));
     return this.get(actor, channelId);
@@ -204,6 +214,8 @@ export class ChannelsService {
         [channelId],
       );
       if (Number(left?.n ?? 0) === 0) throw new ValidationFailed([{ field: 'remove', message: '群至少保留一名成员' }]);
+      // Membership is raw SQL: its audit entries commit with it.
+      await this.audit.recordIn(tx, ...out.map(channelAuditNote));
       return out;
     });
     const who = byAgency ? { agencyIds: remove } : { userIds: remove };

@@ -26,6 +26,8 @@ import {
 } from '@xietong/shared';
 import type { z } from 'zod';
 import type { EditMessagePayload as EditSchema, SendMessagePayload as SendSchema } from '@xietong/shared';
+import { currentAuditContext, type AuditNote } from '../audit/audit-context.js';
+import { AuditService } from '../audit/audit.service.js';
 import { AppConfig } from '../config/app-config.provider.js';
 import { Conflict, DomainError, Forbidden, NotFound, ValidationFailed } from '../common/errors.js';
 import type { Actor } from '../common/policy/actor.js';
@@ -37,6 +39,7 @@ import { archivedConflict, ChannelAccess, type ChannelContext } from './channel-
 import { ChannelEvents } from './channel-events.js';
 import {
   changesAfter,
+  channelAuditNote,
   changeView,
   MESSAGE_COLUMNS,
   messagesById,
@@ -63,7 +66,14 @@ const isUniqueViolation = (e: unknown): boolean =>
 @Injectable()
 export class MessagesService implements OnModuleInit {
   private readonly logger = new Logger(MessagesService.name);
-  private readonly batcher = new SendBatcher(() => this.em.fork());
+  private readonly batcher = new SendBatcher(
+    () => this.em.fork(),
+    (tx, stored) =>
+      this.audit.recordEachIn(
+        tx,
+        stored.map(({ send, row }) => ({ note: sentNote(row, false), ctx: send.audit })),
+      ),
+  );
 
   constructor(
     private readonly em: EntityManager,
@@ -74,6 +84,7 @@ export class MessagesService implements OnModuleInit {
     private readonly relay: OutboxRelay,
     private readonly queues: QueueService,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   onModuleInit(): void {
@@ -117,7 +128,11 @@ export class MessagesService implements OnModuleInit {
     let row: MessageRow & ChangeColumns;
     if (plain) {
       // The common case: batched with the other sends into this channel (one statement, one commit).
-      const stored = await this.batcher.store(ctx.channel.id, { senderId: actor.userId, msg });
+      const stored = await this.batcher.store(ctx.channel.id, {
+        senderId: actor.userId,
+        msg,
+        audit: currentAuditContext(),
+      });
       if (stored.existing) {
         await release(); // a resend stores nothing and is not counted
         return this.sameAck(stored.existing, msg.channelId);
@@ -134,6 +149,8 @@ export class MessagesService implements OnModuleInit {
           );
           OutboxRelay.record(tx, 'channel.ack_requested', { messageId: r.id });
         }
+        // The audit entry commits with the message (raw SQL: the flush subscriber does not see it).
+        await this.audit.recordIn(tx, sentNote(r, msg.requiresAck));
         return r;
       };
       try {
@@ -369,6 +386,7 @@ export class MessagesService implements OnModuleInit {
         messageId,
         userId: actor.userId,
       });
+      await this.audit.recordIn(tx, channelAuditNote(c));
       return changeView(c, await messagesById(tx, [messageId]), false);
     });
     this.events.change(change);
@@ -446,6 +464,7 @@ export class MessagesService implements OnModuleInit {
         messageId: row.id,
         userId: actor.userId,
       });
+      await this.audit.recordIn(tx, channelAuditNote(c));
       return {
         ackedAt: new Date(done?.acked_at ?? new Date()).toISOString(),
         change: changeView(c, await messagesById(tx, [row.id]), false),
@@ -628,3 +647,13 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
 
 /** A PostgreSQL array literal of uuids (ids are validated as uuids before they get here). */
 export const pgArray = (ids: readonly string[]): string => `{${ids.join(',')}}`;
+
+/** The audit entry of a stored message. */
+function sentNote(row: Pick<MessageRow, 'id' | 'channel_id' | 'seq'>, requiresAck: boolean): AuditNote {
+  return channelAuditNote({
+    channel_id: row.channel_id,
+    type: 'message.created',
+    message_id: row.id,
+    data: { seq: row.seq, requiresAck },
+  });
+}

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SendMessagePayload } from '@xietong/shared';
 import type { z } from 'zod';
+import type { AuditContext } from '../audit/audit-context.js';
 import { archivedConflict } from './channel-access.js';
 import { MESSAGE_COLUMNS, type MessageRow } from './channel-views.js';
 
@@ -10,7 +11,12 @@ type Send = z.output<typeof SendMessagePayload>;
 export interface PlainSend {
   senderId: string;
   msg: Pick<Send, 'clientId' | 'text' | 'replyTo' | 'attachmentIds'>;
+  /** the sender's request context, for the audit entry (the batch runs outside it) */
+  audit?: AuditContext;
 }
+
+/** Runs in the batch's transaction after its statement, with the sends stored now. */
+export type AfterBatch = (em: EntityManager, stored: { send: PlainSend; row: StoredRow }[]) => Promise<void>;
 
 export type StoredRow = MessageRow & { change_seq: number };
 
@@ -38,7 +44,10 @@ const MAX_BATCH = 200;
 export class SendBatcher {
   private readonly queues = new Map<string, Waiting[]>();
 
-  constructor(private readonly fork: () => EntityManager) {}
+  constructor(
+    private readonly fork: () => EntityManager,
+    private readonly afterBatch: AfterBatch = () => Promise.resolve(),
+  ) {}
 
   store(channelId: string, send: PlainSend): Promise<BatchResult> {
     return new Promise((resolve, reject) => {
@@ -67,8 +76,7 @@ export class SendBatcher {
 
   private async run(channelId: string, batch: Waiting[]): Promise<void> {
     try {
-      const results = await storeBatch(
-        this.fork(),
+      const results = await this.storeAll(
         channelId,
         batch.map((w) => w.send),
       );
@@ -77,13 +85,23 @@ export class SendBatcher {
       if (batch.length === 1) return batch[0]?.reject(e);
       for (const w of batch) {
         try {
-          const [one] = await storeBatch(this.fork(), channelId, [w.send]);
+          const [one] = await this.storeAll(channelId, [w.send]);
           settle(w, one);
         } catch (err) {
           w.reject(err);
         }
       }
     }
+  }
+
+  /** The statement and what follows it (the audit entries) commit together. */
+  private storeAll(channelId: string, sends: PlainSend[]): Promise<(BatchResult | undefined)[]> {
+    return this.fork().transactional(async (tx) => {
+      const results = await storeBatch(tx, channelId, sends);
+      const stored = results.flatMap((r, i) => (r?.row && sends[i] ? [{ send: sends[i], row: r.row }] : []));
+      if (stored.length > 0) await this.afterBatch(tx, stored);
+      return results;
+    });
   }
 }
 
