@@ -166,6 +166,16 @@ const ORDER: (keyof ActivityRows)[] = [
   'timeline_entry',
   'referral_clock',
   'responsibility_dispute',
+  'dispute_position',
+  'joint_interview',
+  'interview_participant',
+  'enforcement_application',
+  'procuratorate_review',
+  'disclosure',
+  'channel',
+  'channel_member',
+  'channel_message',
+  'channel_ack',
 ];
 
 async function insertAll(
