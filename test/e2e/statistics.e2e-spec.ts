@@ -494,6 +494,7 @@ describe('a fresh demo start', () => {
       expect(s.workload.under10Share).toBeGreaterThanOrEqual(33.3);
       expect(demo.output()).toContain('will be generated in the background');
     } finally {
+      if (process.env.XT_DEBUG) console.log(demo.output().slice(-20000));
       await demo.close();
     }
   }, 240_000);
