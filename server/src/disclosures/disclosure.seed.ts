@@ -67,6 +67,9 @@ const SEED_DISCLOSURES: {
   },
 ];
 
+/** The matters this seed writes: the demo activity counts a database with only these as empty. */
+export const SEEDED_DISCLOSURE_MATTERS: readonly string[] = SEED_DISCLOSURES.map((d) => d.number);
+
 /** Idempotent: a seeded matter number already present is left as it is. */
 export async function seedDisclosures(
   em: EntityManager,

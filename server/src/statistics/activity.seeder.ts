@@ -4,6 +4,7 @@ import { hash } from '@node-rs/argon2';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config.provider.js';
 import { DEMO_PASSWORD } from '../database/seeds/county.data.js';
+import { SEEDED_DISCLOSURE_MATTERS } from '../disclosures/disclosure.seed.js';
 import { QueueService, withTimeout } from '../queue/queue.service.js';
 import {
   chineseName,
@@ -238,13 +239,13 @@ export class ActivitySeeder implements OnModuleInit, OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedActivity || this.config.env === 'production') return;
-    // Only into a database with no activity of its own: never mixes demo rows with real ones.
-    const [state] = await this.orm.em
-      .fork()
-      .execute<{ marked: boolean; matters: boolean }[]>(
-        `select exists (select 1 from system_marker where key = ?) marked, exists (select 1 from matter) matters`,
-        [ACTIVITY_MARKER],
-      );
+    // Only into a database with no activity of its own (the seed's few disclosed matters aside):
+    // never mixes demo rows with real ones.
+    const [state] = await this.orm.em.fork().execute<{ marked: boolean; matters: boolean }[]>(
+      `select exists (select 1 from system_marker where key = ?) marked,
+                exists (select 1 from matter where not (number = any(?::text[]))) matters`,
+      [ACTIVITY_MARKER, `{${SEEDED_DISCLOSURE_MATTERS.join(',')}}`],
+    );
     if (!state || state.marked || state.matters) return;
     await withTimeout(
       this.queues.add(
