@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoDate } from './catalogue.schemas.js';
 import { REFERRAL_KINDS } from './catalogue.js';
+import { CHANNEL_KINDS } from './channels.js';
 import { RETURN_REASONS } from './referral-lifecycle.js';
 import {
   STATISTICS_SECTIONS,
@@ -58,7 +59,9 @@ export const StatisticsView = z
     rollupRefreshedAt: z.string().nullable().describe('referral figures come from a rollup refreshed by a queue job'),
     sections: z.object({
       available: z.array(z.enum(SECTION_KEYS)),
-      pending: z.array(z.enum(SECTION_KEYS)).describe('sections whose capability this server does not have yet'),
+      pending: z
+        .array(z.enum(SECTION_KEYS))
+        .describe('sections whose capability this server does not have yet (none now)'),
     }),
     matters: z.object({
       total: Count,
@@ -95,7 +98,78 @@ export const StatisticsView = z
       bothClaim: Count.describe('争着管'),
       ruled: Count.describe('ruled by the guidance office'),
       stillOpen: Count.describe('not ruled yet'),
-      byItem: z.array(z.object({ itemCode: z.string(), itemName: z.string(), count: Count })),
+      accepted: Count.describe('accepted by the guidance office, not ruled yet'),
+      positions: Count.describe('positions the parties stated (a refined position counts again)'),
+      medianDaysToRuling: z.number().nullable().describe('from opening to ruling, ruled disputes only'),
+      byItem: z.array(
+        z.object({
+          itemCode: z.string(),
+          itemName: z.string(),
+          count: Count,
+          bothRefuse: Count,
+          bothClaim: Count,
+          ruled: Count,
+        }),
+      ),
+    }),
+    joint_interviews: z.object({
+      organised: Count.describe('joint interviews proposed in the period (by scheduled day, else creation)'),
+      held: Count.describe('held: minutes taken (held, in follow-up, rectified or escalated)'),
+      awaitingRectification: Count,
+      rectified: Count,
+      escalated: Count.describe('rectification failed: escalated to public security or the court'),
+      cancelled: Count,
+      rectificationRate: z.number().describe('percent of verified follow-ups that were rectified, one decimal'),
+    }),
+    reviews: z.object({
+      opened: Count.describe('prosecutors’ reviews opened in the period'),
+      inReview: Count,
+      noObjection: Count,
+      suggestions: Count.describe('检察建议 issued'),
+      replied: Count.describe('suggestions the reviewed agency replied to'),
+      awaitingReply: Count,
+      replyRate: z.number().describe('percent of suggestions replied to, one decimal'),
+      publicInterestLitigation: Count,
+      filingSupervision: Count.describe('立案监督: public security asked to explain a transfer not filed'),
+    }),
+    court_applications: z.object({
+      applications: Count.describe('applications to the court opened in the period'),
+      applied: Count.describe('submitted to the court'),
+      accepted: Count.describe('accepted by the court (受理)'),
+      notAccepted: Count,
+      granted: Count.describe('ruled to be enforced (准予执行)'),
+      refused: Count.describe('ruled not to be enforced'),
+      executed: Count,
+      withdrawn: Count,
+      grantedRate: z.number().describe('percent of rulings that granted enforcement, one decimal'),
+      byOutcome: z.array(z.object({ outcome: z.string(), label: z.string(), count: Count })),
+    }),
+    disclosures: z.object({
+      due: Count.describe('decisions taken in the period that must be disclosed'),
+      published: Count,
+      publishedOnTime: Count,
+      publishedLate: Count.describe('published after the due day'),
+      overdue: Count.describe('still not published after the due day'),
+      queued: Count.describe('not published yet, not due yet'),
+      withdrawn: Count,
+      lateShare: z.number().describe('percent of due disclosures that were or are late, one decimal'),
+    }),
+    channels: z.object({
+      messages: Count.describe('messages people posted in the period'),
+      requiringAck: Count.describe('messages that asked for acknowledgement (须确认)'),
+      byKind: z.array(
+        z.object({
+          kind: z.enum(CHANNEL_KINDS),
+          label: z.string(),
+          channels: Count.describe('channels with messages in the period'),
+          messages: Count,
+          requiringAck: Count,
+          acks: Count.describe('acknowledgements given'),
+          pendingAcks: Count.describe('acknowledgements asked for and not given'),
+          ackMedianMinutes: z.number().nullable(),
+          ackP90Minutes: z.number().nullable(),
+        }),
+      ),
     }),
     workload: z.object({
       officers: Count.describe('case officers and township staff in scope'),

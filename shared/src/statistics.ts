@@ -41,9 +41,8 @@ export function sameDayYearBefore(date: string): string {
 }
 
 /**
- * Sections of the statistics and of the annual report, in report order. Capabilities built on
- * other branches (joint interviews, reviews, court applications, disclosures, channels) add
- * their section here and in the statistics service; until then `pending` lists them.
+ * Sections of the statistics and of the annual report, in report order. A capability added
+ * later adds its section here and in the statistics service; until then `pending` lists it.
  */
 export const STATISTICS_SECTIONS = [
   { key: 'matters', title: '案件办理情况' },

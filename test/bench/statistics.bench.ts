@@ -104,7 +104,7 @@ export async function statisticsBench(databaseUrl: string, log: (m: string) => v
       'referral',
       'timeline_entry',
       'referral_clock',
-      'responsibility_dispute',
+      ...Object.keys(COPIED),
     ])
       await raw.query(`create table "bench_${table}" as select * from "${table}"`);
     for (let k = 1; k < COUNTIES; k++) {
@@ -117,7 +117,7 @@ export async function statisticsBench(databaseUrl: string, log: (m: string) => v
       'referral',
       'timeline_entry',
       'referral_clock',
-      'responsibility_dispute',
+      ...Object.keys(COPIED),
     ])
       await raw.query(`drop table "bench_${table}"`);
     await raw.query('analyze');
@@ -197,11 +197,36 @@ async function copyCounty(raw: pg.Client, k: number): Promise<void> {
        c.provisional, c.generation, c.paused_at, c.warned_at, c.overdue_at, c.escalated_at, c.ended_at, c.extended_by
        from bench_referral_clock c`,
   );
-  await raw.query(
-    `insert into responsibility_dispute (id, matter_id, agency_a_id, agency_b_id, pattern, state, opened_by_referral_id, created_at)
-     select ${nid('id')}, ${nid('matter_id')}, agency_a_id, agency_b_id, pattern, state,
-       case when opened_by_referral_id is null then null else ${nid('opened_by_referral_id')} end, created_at
-       from bench_responsibility_dispute`,
-  );
+  for (const [table, ids] of Object.entries(COPIED)) await copyTable(raw, table, ids, nid);
   await raw.query('commit');
+}
+
+/** The workflows' tables, in foreign-key order, with the columns that hold ids of copied rows. */
+const COPIED: Record<string, string[]> = {
+  responsibility_dispute: ['id', 'matter_id', 'opened_by_referral_id'],
+  dispute_position: ['id', 'dispute_id'],
+  joint_interview: ['id', 'matter_id'],
+  interview_participant: ['id', 'interview_id'],
+  enforcement_application: ['id', 'matter_id'],
+  procuratorate_review: ['id', 'matter_id'],
+  disclosure: ['id', 'matter_id', 'referral_id'],
+  channel: ['id', 'matter_id'],
+  channel_member: ['id', 'channel_id'],
+  channel_message: ['id', 'channel_id'],
+  channel_ack: ['id', 'message_id'],
+};
+
+/** Copies `bench_<table>` into `table`, every column as it is except the ids, which are derived. */
+async function copyTable(raw: pg.Client, table: string, ids: string[], nid: (col: string) => string): Promise<void> {
+  const { rows } = await raw.query<{ column_name: string }>(
+    'select column_name from information_schema.columns where table_name = $1 order by ordinal_position',
+    [table],
+  );
+  const columns = rows.map((r) => r.column_name);
+  const values = columns.map((c) =>
+    ids.includes(c) ? `case when "${c}" is null then null else ${nid(`"${c}"`)} end` : `"${c}"`,
+  );
+  await raw.query(
+    `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) select ${values.join(', ')} from "bench_${table}"`,
+  );
 }

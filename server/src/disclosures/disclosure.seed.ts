@@ -5,9 +5,6 @@ import { Matter, MatterAgency, TimelineEntry } from '../referrals/referral.entit
 import { User } from '../users/user.entity.js';
 import { Disclosure } from './disclosure.entity.js';
 
-/** The numbers of the seeded decisions (协-2026-D00001…), as a LIKE pattern: other seeders tell them from real work. */
-export const SEEDED_DISCLOSURE_NUMBERS = '协-____-D%';
-
 /** Concluded penalty decisions of the bureau: three published (the public page shows data), one late. */
 const SEED_DISCLOSURES: {
   number: string;
@@ -69,6 +66,9 @@ const SEED_DISCLOSURES: {
     decision: '龙综执罚决字〔2026〕第 0308 号：对刘美华处罚款人民币 500 元。',
   },
 ];
+
+/** The matters this seed writes: the demo activity counts a database with only these as empty. */
+export const SEEDED_DISCLOSURE_MATTERS: readonly string[] = SEED_DISCLOSURES.map((d) => d.number);
 
 /** Idempotent: a seeded matter number already present is left as it is. */
 export async function seedDisclosures(

@@ -62,10 +62,44 @@ describe('generateActivity', () => {
     expect(rows.responsibility_dispute.length).toBeGreaterThan(0);
   });
 
+  it('puts the workflows on top: interviews, reviews, court applications, disclosures, messages', () => {
+    const rows = generateActivity(CTX, { seed: 42, years, asOf: AS_OF });
+    expect(rows.dispute_position.length).toBe(rows.responsibility_dispute.length * 2);
+    expect(rows.joint_interview.some((i) => i.state === 'rectified')).toBe(true);
+    expect(rows.joint_interview.some((i) => i.state === 'escalated')).toBe(true);
+    expect(rows.procuratorate_review.some((r) => r.opinion === 'suggestion' && r.replied_at !== null)).toBe(true);
+    expect(rows.enforcement_application.some((a) => a.state === 'executed')).toBe(true);
+    expect(rows.disclosure.some((d) => d.state === 'published')).toBe(true);
+    expect(rows.channel_ack.some((a) => a.acked_at === null)).toBe(true);
+    // One matter channel per matter at most, and consecutive positions in each channel.
+    const matterChannels = rows.channel.filter((c) => c.matter_id !== null).map((c) => c.matter_id);
+    expect(new Set(matterChannels).size).toBe(matterChannels.length);
+    const lastSeq = new Map(rows.channel.map((c) => [c.id, c.last_seq]));
+    const counts = new Map<unknown, number>();
+    for (const m of rows.channel_message) counts.set(m.channel_id, (counts.get(m.channel_id) ?? 0) + 1);
+    for (const [channel, n] of counts) expect(lastSeq.get(channel)).toBe(n);
+  });
+
+  it('leaves the matters and referrals as they were before the workflows were generated', () => {
+    const rows = generateActivity(CTX, { seed: 42, years: small, asOf: AS_OF });
+    const again = generateActivity({ ...CTX, actorsByAgency: new Map() }, { seed: 42, years: small, asOf: AS_OF });
+    expect(again.matter).toEqual(rows.matter);
+    expect(again.referral).toEqual(rows.referral);
+  });
+
   it('never invents activity after the instant it is generated as of', () => {
     const rows = generateActivity(CTX, { seed: 5, years: [{ year: 2026, general: 100, simple: 50 }], asOf: AS_OF });
     const latest = Math.max(...rows.timeline_entry.map((t) => Date.parse(String(t.at))));
     expect(latest).toBeLessThanOrEqual(AS_OF);
+    const times = [
+      ...rows.channel_message.map((m) => m.created_at),
+      ...rows.channel_ack.flatMap((a) => (a.acked_at ? [a.acked_at] : [])),
+      ...rows.dispute_position.map((p) => p.stated_at),
+      ...rows.procuratorate_review.map((r) => r.updated_at),
+      ...rows.joint_interview.map((i) => i.updated_at),
+      ...rows.disclosure.flatMap((d) => (d.published_at ? [d.published_at] : [])),
+    ].map((t) => Date.parse(String(t)));
+    expect(Math.max(...times)).toBeLessThanOrEqual(AS_OF);
     expect(rows.matter.length).toBeLessThan(150);
   });
 });

@@ -1,3 +1,4 @@
+import { generateWorkflowActivity } from './workflow-activity.generator.js';
 import {
   LEGAL_CLOCKS,
   REFERRAL_CLOCKS,
@@ -64,7 +65,7 @@ export interface ActivityOptions {
   asOf?: number;
 }
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 export interface ActivityRows {
   matter: Row[];
   matter_agency: Row[];
@@ -72,6 +73,16 @@ export interface ActivityRows {
   timeline_entry: Row[];
   referral_clock: Row[];
   responsibility_dispute: Row[];
+  dispute_position: Row[];
+  joint_interview: Row[];
+  interview_participant: Row[];
+  enforcement_application: Row[];
+  procuratorate_review: Row[];
+  disclosure: Row[];
+  channel: Row[];
+  channel_member: Row[];
+  channel_message: Row[];
+  channel_ack: Row[];
 }
 
 const SURNAMES =
@@ -110,17 +121,17 @@ export function rngUuid(rng: Rng): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)] as T;
+export const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)] as T;
 export const chineseName = (rng: Rng): string =>
   pick(rng, [...SURNAMES]) + pick(rng, [...GIVEN]) + (rng() < 0.6 ? pick(rng, [...GIVEN]) : '');
 /** log-normal hours with the given median and spread (p90 ≈ median · e^(1.28·sigma)) */
-const lognormalHours = (rng: Rng, median: number, sigma: number): number => {
+export const lognormalHours = (rng: Rng, median: number, sigma: number): number => {
   const u = Math.max(1e-9, rng());
   const v = rng();
   const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   return median * Math.exp(sigma * z);
 };
-const HOUR = 3_600_000;
+export const HOUR = 3_600_000;
 
 /** Referral kinds in their share of the year's referrals. */
 const KIND_WEIGHTS: [Kind, number][] = [
@@ -170,8 +181,18 @@ export function allocateWorkload(rng: Rng, officers: number, matters: number): n
 }
 
 export function generateActivity(ctx: ActivityContext, opts: ActivityOptions): ActivityRows {
+  const rows = generateCoreActivity(ctx, opts);
+  return { ...rows, ...generateWorkflowActivity(ctx, rows, { seed: opts.seed, asOf: opts.asOf ?? Date.now() }) };
+}
+
+type CoreRows = Pick<
+  ActivityRows,
+  'matter' | 'matter_agency' | 'referral' | 'timeline_entry' | 'referral_clock' | 'responsibility_dispute'
+>;
+
+function generateCoreActivity(ctx: ActivityContext, opts: ActivityOptions): CoreRows {
   const rng = seededRng(opts.seed);
-  const out: ActivityRows = {
+  const out: CoreRows = {
     matter: [],
     matter_agency: [],
     referral: [],

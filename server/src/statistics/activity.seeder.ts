@@ -4,7 +4,7 @@ import { hash } from '@node-rs/argon2';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config.provider.js';
 import { DEMO_PASSWORD } from '../database/seeds/county.data.js';
-import { SEEDED_DISCLOSURE_NUMBERS } from '../disclosures/disclosure.seed.js';
+import { SEEDED_DISCLOSURE_MATTERS } from '../disclosures/disclosure.seed.js';
 import { QueueService, withTimeout } from '../queue/queue.service.js';
 import {
   chineseName,
@@ -167,6 +167,16 @@ const ORDER: (keyof ActivityRows)[] = [
   'timeline_entry',
   'referral_clock',
   'responsibility_dispute',
+  'dispute_position',
+  'joint_interview',
+  'interview_participant',
+  'enforcement_application',
+  'procuratorate_review',
+  'disclosure',
+  'channel',
+  'channel_member',
+  'channel_message',
+  'channel_ack',
 ];
 
 async function insertAll(
@@ -229,12 +239,12 @@ export class ActivitySeeder implements OnModuleInit, OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedActivity || this.config.env === 'production') return;
-    // Only into a database with no activity of its own (the seeded disclosure examples aside):
+    // Only into a database with no activity of its own (the seed's few disclosed matters aside):
     // never mixes demo rows with real ones.
     const [state] = await this.orm.em.fork().execute<{ marked: boolean; matters: boolean }[]>(
       `select exists (select 1 from system_marker where key = ?) marked,
-                exists (select 1 from matter where number not like ?) matters`,
-      [ACTIVITY_MARKER, SEEDED_DISCLOSURE_NUMBERS],
+                exists (select 1 from matter where not (number = any(?::text[]))) matters`,
+      [ACTIVITY_MARKER, `{${SEEDED_DISCLOSURE_MATTERS.join(',')}}`],
     );
     if (!state || state.marked || state.matters) return;
     await withTimeout(

@@ -24,6 +24,11 @@ export function reportTables(s: StatisticsView): ReportTable[] {
   const m = s.matters;
   const r = s.referrals;
   const w = s.workload;
+  const ji = s.joint_interviews;
+  const rv = s.reviews;
+  const ca = s.court_applications;
+  const dc = s.disclosures;
+  const ch = s.channels;
   return [
     {
       key: 'matters',
@@ -81,12 +86,13 @@ export function reportTables(s: StatisticsView): ReportTable[] {
       summary:
         `全年产生职责争议${s.disputes.opened}起，其中“争着推”${s.disputes.bothRefuse}起、` +
         `“争着管”${s.disputes.bothClaim}起；已裁决${s.disputes.ruled}起，尚未裁决${s.disputes.stillOpen}起。`,
-      columns: ['事项编码', '事项名称', '争议数'],
+      columns: ['事项编码', '事项名称', '争议数', '争着推', '争着管', '已裁决'],
       rows: [
-        ...s.disputes.byItem.map((i) => [i.itemCode, i.itemName, i.count]),
-        ['合计', '争着推', s.disputes.bothRefuse],
-        ['合计', '争着管', s.disputes.bothClaim],
-        ['合计', '全部', s.disputes.opened],
+        ...s.disputes.byItem.map((i) => [i.itemCode, i.itemName, i.count, i.bothRefuse, i.bothClaim, i.ruled]),
+        ['合计', '全部', s.disputes.opened, s.disputes.bothRefuse, s.disputes.bothClaim, s.disputes.ruled],
+        ['已受理未裁决', '', s.disputes.accepted, '', '', ''],
+        ['陈述意见', '', s.disputes.positions, '', '', ''],
+        ['裁决用时中位数（天）', '', s.disputes.medianDaysToRuling ?? '—', '', '', ''],
       ],
     },
     {
@@ -100,6 +106,99 @@ export function reportTables(s: StatisticsView): ReportTable[] {
         ...w.units.map((u) => [u.name, u.officers, u.matters, u.perOfficer, u.under10]),
         ['合计', w.officers, w.matters, w.perOfficer, w.under10],
         ...w.distribution.map((d) => [`分布：${d.label}`, d.officers, '', '', '']),
+      ],
+    },
+    {
+      key: 'joint_interviews',
+      title: title('joint_interviews'),
+      summary:
+        `全年组织共同约谈${ji.organised}次，已约谈${ji.held}次；整改到位${ji.rectified}起，` +
+        `整改不到位移交处理${ji.escalated}起，整改率${ji.rectificationRate}%。`,
+      columns: ['项目', '数量'],
+      rows: [
+        ['组织约谈', ji.organised],
+        ['已约谈', ji.held],
+        ['整改跟踪中', ji.awaitingRectification],
+        ['整改到位', ji.rectified],
+        ['移交处理', ji.escalated],
+        ['已取消', ji.cancelled],
+        ['整改率（%）', ji.rectificationRate],
+      ],
+    },
+    {
+      key: 'reviews',
+      title: title('reviews'),
+      summary:
+        `全年接受检察监督${rv.opened}件，收到检察建议${rv.suggestions}件，已回复${rv.replied}件，` +
+        `回复率${rv.replyRate}%；提起公益诉讼${rv.publicInterestLitigation}件。`,
+      columns: ['项目', '数量'],
+      rows: [
+        ['监督件数', rv.opened],
+        ['审查中', rv.inReview],
+        ['无异议', rv.noObjection],
+        ['检察建议', rv.suggestions],
+        ['已回复', rv.replied],
+        ['待回复', rv.awaitingReply],
+        ['回复率（%）', rv.replyRate],
+        ['公益诉讼', rv.publicInterestLitigation],
+        ['立案监督', rv.filingSupervision],
+      ],
+    },
+    {
+      key: 'court_applications',
+      title: title('court_applications'),
+      summary:
+        `全年申请人民法院强制执行${ca.applications}件，法院受理${ca.accepted}件，裁定准予执行${ca.granted}件、` +
+        `不准予执行${ca.refused}件，执行完毕${ca.executed}件。`,
+      columns: ['项目', '数量'],
+      rows: [
+        ['申请件数', ca.applications],
+        ['已向法院申请', ca.applied],
+        ['法院受理', ca.accepted],
+        ['不予受理', ca.notAccepted],
+        ['准予执行', ca.granted],
+        ['不准予执行', ca.refused],
+        ['执行完毕', ca.executed],
+        ['撤回', ca.withdrawn],
+        ['准予执行率（%）', ca.grantedRate],
+        ...ca.byOutcome.map((o) => [`执行结果：${o.label}`, o.count]),
+      ],
+    },
+    {
+      key: 'disclosures',
+      title: title('disclosures'),
+      summary:
+        `全年应公示行政处罚决定${dc.due}件，已公示${dc.published}件，其中逾期公示${dc.publishedLate}件；` +
+        `逾期未公示${dc.overdue}件，逾期率${dc.lateShare}%。`,
+      columns: ['项目', '数量'],
+      rows: [
+        ['应公示', dc.due],
+        ['已公示', dc.published],
+        ['按期公示', dc.publishedOnTime],
+        ['逾期公示', dc.publishedLate],
+        ['逾期未公示', dc.overdue],
+        ['待公示（未到期）', dc.queued],
+        ['已撤回', dc.withdrawn],
+        ['逾期率（%）', dc.lateShare],
+      ],
+    },
+    {
+      key: 'channels',
+      title: title('channels'),
+      summary: `全年协同群组发送消息${ch.messages}条，其中须确认消息${ch.requiringAck}条。`,
+      columns: ['群组类型', '群组数', '消息数', '须确认', '已确认', '未确认', '确认中位（分钟）', '确认P90（分钟）'],
+      rows: [
+        ...ch.byKind.map((k) => [
+          k.label,
+          k.channels,
+          k.messages,
+          k.requiringAck,
+          k.acks,
+          k.pendingAcks,
+          k.ackMedianMinutes ?? '—',
+          k.ackP90Minutes ?? '—',
+        ]),
+        ['合计', '', ch.messages, ch.requiringAck, '', '', '', ''],
       ],
     },
   ];
@@ -119,7 +218,7 @@ export async function reportXlsx(s: StatisticsView): Promise<Buffer> {
     ['统计区间', `${s.period.from} 至 ${s.period.to}`],
     ['对比区间', `${s.period.previousFrom} 至 ${s.period.previousTo}`],
     ['数据截至', s.rollupRefreshedAt ?? '—'],
-    ['暂未纳入', s.sections.pending.map(title).join('、')],
+    ...(s.sections.pending.length ? [['暂未纳入', s.sections.pending.map(title).join('、')]] : []),
   ]);
   cover.getColumn(1).width = 16;
   cover.getColumn(2).width = 60;
@@ -163,6 +262,12 @@ export function reportPdf(s: StatisticsView): Promise<Buffer> {
         doc,
         '各类别案件数',
         s.matters.byCategory.map((c) => [c.category, c.total]),
+      );
+    if (t.key === 'channels')
+      barChart(
+        doc,
+        '各类群组消息数',
+        s.channels.byKind.map((k) => [k.label, k.messages]),
       );
     if (t.key === 'workload')
       barChart(

@@ -1,6 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import {
+  CHANNEL_KIND_LABELS,
+  CHANNEL_KINDS,
+  EXECUTION_OUTCOME_LABELS,
+  EXECUTION_OUTCOMES,
+  disclosureLate,
   REFERRAL_KIND_LABELS,
   REFERRAL_KINDS,
   RETURN_REASON_LABELS,
@@ -43,12 +48,25 @@ interface AgencyRow {
 export const ROLLUP_MARKER = 'statistics.rollup';
 const OFFICER_ROLES = ['case_officer', 'township_staff'];
 
-/** Sections this server computes; the others belong to capabilities not built here yet. */
-const AVAILABLE: readonly StatisticsSectionKey[] = ['matters', 'referrals', 'clocks', 'disputes', 'workload'];
+/** Sections this server computes; any other belongs to a capability not built here yet. */
+const AVAILABLE: readonly StatisticsSectionKey[] = [
+  'matters',
+  'referrals',
+  'clocks',
+  'disputes',
+  'workload',
+  'joint_interviews',
+  'reviews',
+  'court_applications',
+  'disclosures',
+  'channels',
+];
 
 /**
  * Figures for leadership. Matter and referral figures read the rollups (`stats_matter_fact`,
- * `stats_referral_fact`, refreshed by a queue job); disputes and users are small and read live.
+ * `stats_referral_fact`, refreshed by a queue job); the workflows' tables (disputes, interviews,
+ * reviews, court applications, disclosures) and users are small and read live; channel messages
+ * read the `stats_channel_fact` rollup.
  * Each section is one method, so the capabilities still to come add theirs beside these.
  */
 @Injectable()
@@ -98,12 +116,29 @@ export class StatisticsService {
     };
     const previous: StatisticsFilter = { ...filter, from: sameDayYearBefore(from), to: sameDayYearBefore(to) };
     const em = this.em.fork();
-    const [matters, { referrals, clocks }, disputes, workload, refreshed] = await Promise.all([
+    // Every section at once: the answer costs its slowest section, not their sum.
+    const [
+      matters,
+      { referrals, clocks },
+      disputes,
+      workload,
+      refreshed,
+      jointInterviews,
+      reviews,
+      courtApplications,
+      disclosures,
+      channels,
+    ] = await Promise.all([
       this.matters(em, filter, previous),
       this.referrals(em, filter, previous, byId),
       this.disputes(em, filter),
       this.workload(em, filter, byId),
       em.findOne(SystemMarker, { key: ROLLUP_MARKER }),
+      this.jointInterviews(em, filter),
+      this.reviews(em, filter),
+      this.courtApplications(em, filter),
+      this.disclosures(em, filter),
+      this.channels(em, filter),
     ]);
     return {
       period: { from, to, previousFrom: previous.from, previousTo: previous.to },
@@ -122,6 +157,11 @@ export class StatisticsService {
       clocks,
       disputes,
       workload,
+      joint_interviews: jointInterviews,
+      reviews,
+      court_applications: courtApplications,
+      disclosures,
+      channels,
     };
   }
 
@@ -131,6 +171,7 @@ export class StatisticsService {
     const em = this.em.fork();
     await em.execute('refresh materialized view concurrently stats_matter_fact');
     await em.execute('refresh materialized view concurrently stats_referral_fact');
+    await em.execute('refresh materialized view concurrently stats_channel_fact');
     const at = new Date();
     const tookMs = Date.now() - started;
     await em.upsert(SystemMarker, { key: ROLLUP_MARKER, at, detail: { tookMs } });
@@ -270,29 +311,36 @@ export class StatisticsService {
     };
   }
 
-  /** The `responsibility_dispute` records (opened on a second not-ours return): few rows, read live. */
+  /** The dispute workflow's records (`responsibility_dispute`, its positions): few rows, read live. */
   private async disputes(em: EntityManager, f: StatisticsFilter): Promise<StatisticsView['disputes']> {
-    const params: unknown[] = [f.from, f.to];
-    let sql = `(d.created_at at time zone 'Asia/Shanghai')::date between ?::date and ?::date`;
-    if (f.townshipId) {
-      sql += ' and m.township_id = ?';
-      params.push(f.townshipId);
-    }
-    if (f.agencyIds) {
-      sql += ' and (d.agency_a_id = any(?::uuid[]) or d.agency_b_id = any(?::uuid[]))';
-      params.push(pgArray(f.agencyIds), pgArray(f.agencyIds));
-    }
-    const rows = await em.execute<{ pattern: string; state: string; code: string; name: string }[]>(
-      `select d.pattern, d.state, i.code, i.name_zh as name from responsibility_dispute d
-         join matter m on m.id = d.matter_id join enforcement_item i on i.id = m.item_id where ${sql}`,
-      params,
+    const w = liveWhere(f, 'd.created_at', ['d.agency_a_id', 'd.agency_b_id']);
+    const rows = await em.execute<
+      { pattern: string; state: string; code: string; name: string; positions: string; days: number | null }[]
+    >(
+      `select d.pattern, d.state, i.code, i.name_zh as name,
+              (select count(*) from dispute_position p where p.dispute_id = d.id) positions,
+              extract(epoch from d.ruled_at - d.created_at) / 86400 days
+         from responsibility_dispute d
+         join matter m on m.id = d.matter_id join enforcement_item i on i.id = m.item_id where ${w.sql}`,
+      w.params,
     );
-    const items = new Map<string, { itemCode: string; itemName: string; count: number }>();
+    const items = new Map<string, StatisticsView['disputes']['byItem'][number]>();
     for (const r of rows) {
-      const it = items.get(r.code) ?? { itemCode: r.code, itemName: r.name, count: 0 };
+      const it = items.get(r.code) ?? {
+        itemCode: r.code,
+        itemName: r.name,
+        count: 0,
+        bothRefuse: 0,
+        bothClaim: 0,
+        ruled: 0,
+      };
       it.count++;
+      if (r.pattern === 'both_refuse') it.bothRefuse++;
+      else it.bothClaim++;
+      if (r.state === 'ruled') it.ruled++;
       items.set(r.code, it);
     }
+    const days = rows.flatMap((r) => (r.state === 'ruled' && r.days !== null ? [Number(r.days)] : []));
     return {
       opened: rows.length,
       bothRefuse: rows.filter((r) => r.pattern === 'both_refuse').length,
@@ -300,7 +348,170 @@ export class StatisticsService {
       // The dispute workflow's states: open → accepted → ruled.
       ruled: rows.filter((r) => r.state === 'ruled').length,
       stillOpen: rows.filter((r) => r.state !== 'ruled').length,
+      accepted: rows.filter((r) => r.state === 'accepted').length,
+      positions: rows.reduce((n, r) => n + Number(r.positions), 0),
+      medianDaysToRuling: days.length ? round1(median(days)) : null,
       byItem: [...items.values()].sort((a, b) => b.count - a.count || a.itemCode.localeCompare(b.itemCode)),
+    };
+  }
+
+  /** 共同约谈 organised in the period: by state; the rectification rate over verified follow-ups. */
+  private async jointInterviews(em: EntityManager, f: StatisticsFilter): Promise<StatisticsView['joint_interviews']> {
+    const w = liveWhere(f, 'coalesce(j.scheduled_at, j.created_at)', ['j.organiser_id'], 'j.matter_id', {
+      table: 'interview_participant',
+      key: 'interview_id',
+      id: 'j.id',
+    });
+    const n = await countByState(em, 'joint_interview j', w);
+    const rectified = n('rectified');
+    const escalated = n('escalated');
+    return {
+      organised: n(),
+      held: n('held', 'awaiting_rectification', 'rectified', 'escalated'),
+      awaitingRectification: n('awaiting_rectification'),
+      rectified,
+      escalated,
+      cancelled: n('cancelled'),
+      rectificationRate: share(rectified, rectified + escalated),
+    };
+  }
+
+  /** 检察监督: reviews of the reviewed agencies in scope, suggestions and their replies. */
+  private async reviews(em: EntityManager, f: StatisticsFilter): Promise<StatisticsView['reviews']> {
+    const w = liveWhere(f, 'r.created_at', ['r.bureau_id', 'r.police_agency_id'], 'r.matter_id');
+    const [row] = await em.execute<Record<string, string>[]>(
+      `select count(*) opened, count(*) filter (where state = 'in_review') in_review,
+              count(*) filter (where opinion = 'no_objection') no_objection,
+              count(*) filter (where opinion = 'suggestion') suggestions,
+              count(*) filter (where opinion = 'suggestion' and replied_at is not null) replied,
+              count(*) filter (where state = 'awaiting_reply') awaiting_reply,
+              count(*) filter (where opinion = 'public_interest_litigation') pil,
+              count(*) filter (where police_agency_id is not null) filing
+         from procuratorate_review r where ${w.sql}`,
+      w.params,
+    );
+    const v = (k: string): number => Number(row?.[k] ?? 0);
+    return {
+      opened: v('opened'),
+      inReview: v('in_review'),
+      noObjection: v('no_objection'),
+      suggestions: v('suggestions'),
+      replied: v('replied'),
+      awaitingReply: v('awaiting_reply'),
+      replyRate: share(v('replied'), v('suggestions')),
+      publicInterestLitigation: v('pil'),
+      filingSupervision: v('filing'),
+    };
+  }
+
+  /** 申请强制执行: applications of the applicants in scope, by state and execution outcome. */
+  private async courtApplications(
+    em: EntityManager,
+    f: StatisticsFilter,
+  ): Promise<StatisticsView['court_applications']> {
+    const w = liveWhere(f, 'e.created_at', ['e.applicant_id', 'e.court_id'], 'e.matter_id');
+    const n = await countByState(em, 'enforcement_application e', w);
+    const outcomes = await em.execute<{ outcome: string; n: string }[]>(
+      `select execution_outcome::text outcome, count(*) n from enforcement_application e
+        where ${w.sql} and execution_outcome is not null group by 1`,
+      w.params,
+    );
+    const granted = n('granted', 'executed');
+    const refused = n('refused');
+    return {
+      applications: n(),
+      applied: n('applied', 'accepted', 'not_accepted', 'granted', 'refused', 'executed'),
+      accepted: n('accepted', 'granted', 'refused', 'executed'),
+      notAccepted: n('not_accepted'),
+      granted,
+      refused,
+      executed: n('executed'),
+      withdrawn: n('withdrawn'),
+      grantedRate: share(granted, granted + refused),
+      byOutcome: EXECUTION_OUTCOMES.map((outcome) => ({
+        outcome,
+        label: EXECUTION_OUTCOME_LABELS[outcome],
+        count: Number(outcomes.find((o) => o.outcome === outcome)?.n ?? 0),
+      })).filter((o) => o.count > 0),
+    };
+  }
+
+  /** 行政执法公示: decisions of the period, published on time, late, or still overdue (shared rule). */
+  private async disclosures(em: EntityManager, f: StatisticsFilter): Promise<StatisticsView['disclosures']> {
+    const w = liveWhere(f, null, ['d.agency_id'], 'd.matter_id');
+    const rows = await em.execute<{ state: string; due_on: string; published_on: string | null; n: string }[]>(
+      `select d.state::text state, to_char(d.due_on, 'YYYY-MM-DD') due_on,
+              to_char((d.published_at at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD') published_on, count(*) n
+         from disclosure d where d.decided_on between ?::date and ?::date and ${w.sql} group by 1, 2, 3`,
+      [f.from, f.to, ...w.params],
+    );
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const out = { due: 0, published: 0, publishedOnTime: 0, publishedLate: 0, overdue: 0, queued: 0, withdrawn: 0 };
+    for (const r of rows) {
+      const n = Number(r.n);
+      if (r.state === 'withdrawn') {
+        out.withdrawn += n;
+        continue;
+      }
+      out.due += n;
+      const late = disclosureLate(r.due_on, today, r.published_on);
+      if (r.state === 'published') {
+        out.published += n;
+        if (late) out.publishedLate += n;
+        else out.publishedOnTime += n;
+      } else if (late) out.overdue += n;
+      else out.queued += n;
+    }
+    return { ...out, lateShare: share(out.publishedLate + out.overdue, out.due) };
+  }
+
+  /** 协同沟通: people's messages per channel kind, from the channel rollup, with acknowledgement latency. */
+  private async channels(em: EntityManager, f: StatisticsFilter): Promise<StatisticsView['channels']> {
+    const params: unknown[] = [f.from, f.to];
+    let sql = 'day between ?::date and ?::date';
+    if (f.townshipId) {
+      sql += ' and township_id = ?';
+      params.push(f.townshipId);
+    }
+    if (f.agencyIds) {
+      sql += ' and sender_agency_id = any(?::uuid[])';
+      params.push(pgArray(f.agencyIds));
+    }
+    const counts = await em.execute<Record<string, string>[]>(
+      `select kind, count(distinct channel_id) channels, count(*) messages,
+              count(*) filter (where requires_ack) requiring, coalesce(sum(acks), 0) acks,
+              coalesce(sum(pending_acks), 0) pending
+         from stats_channel_fact where ${sql} group by 1`,
+      params,
+    );
+    // Latency over every acknowledgement given (a message carries one per recipient who acknowledged).
+    const rows = await em.execute<{ kind: string; p50: number | null; p90: number | null }[]>(
+      `select kind, percentile_cont(0.5) within group (order by minutes) p50,
+              percentile_cont(0.9) within group (order by minutes) p90
+         from stats_channel_fact, unnest(ack_minutes) minutes where ${sql} group by 1`,
+      params,
+    );
+    const byKind = CHANNEL_KINDS.map((kind) => {
+      const c = counts.find((r) => r.kind === kind);
+      const l = rows.find((r) => r.kind === kind);
+      const minutes = (v: string | number | null | undefined): number | null =>
+        v === null || v === undefined ? null : round1(Number(v));
+      return {
+        kind,
+        label: CHANNEL_KIND_LABELS[kind],
+        channels: Number(c?.channels ?? 0),
+        messages: Number(c?.messages ?? 0),
+        requiringAck: Number(c?.requiring ?? 0),
+        acks: Number(c?.acks ?? 0),
+        pendingAcks: Number(c?.pending ?? 0),
+        ackMedianMinutes: minutes(l?.p50),
+        ackP90Minutes: minutes(l?.p90),
+      };
+    }).filter((k) => k.messages > 0);
+    return {
+      messages: byKind.reduce((n, k) => n + k.messages, 0),
+      requiringAck: byKind.reduce((n, k) => n + k.requiringAck, 0),
+      byKind,
     };
   }
 
@@ -374,6 +585,60 @@ export class StatisticsService {
       .fork()
       .execute<AgencyRow[]>('select id, code, kind::text kind, name_zh, parent_id from agency order by code');
   }
+}
+
+/**
+ * The filter of a section read live from a workflow's table: the period on `dateExpr` (its day in
+ * China Standard Time; null: the caller filters the period), the agencies in scope on any of
+ * `agencyColumns` (or as a participant), the township through the matter.
+ */
+function liveWhere(
+  f: StatisticsFilter,
+  dateExpr: string | null,
+  agencyColumns: string[],
+  matterColumn = 'd.matter_id',
+  participants?: { table: string; key: string; id: string },
+): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (dateExpr) {
+    parts.push(`(${dateExpr} at time zone 'Asia/Shanghai')::date between ?::date and ?::date`);
+    params.push(f.from, f.to);
+  }
+  if (f.townshipId) {
+    parts.push(`exists (select 1 from matter tm where tm.id = ${matterColumn} and tm.township_id = ?)`);
+    params.push(f.townshipId);
+  }
+  if (f.agencyIds) {
+    const any = agencyColumns.map((c) => `${c} = any(?::uuid[])`);
+    if (participants)
+      any.push(
+        `exists (select 1 from ${participants.table} pa where pa.${participants.key} = ${participants.id} and pa.agency_id = any(?::uuid[]))`,
+      );
+    parts.push(`(${any.join(' or ')})`);
+    for (let i = 0; i < any.length; i++) params.push(pgArray(f.agencyIds));
+  }
+  return { sql: parts.length ? parts.join(' and ') : 'true', params };
+}
+
+/** Counts a workflow table's rows by state; the returned function sums the states asked (none: all). */
+async function countByState(
+  em: EntityManager,
+  table: string,
+  w: { sql: string; params: unknown[] },
+): Promise<(...states: string[]) => number> {
+  const rows = await em.execute<{ state: string; n: string }[]>(
+    `select state, count(*) n from ${table} where ${w.sql} group by state`,
+    w.params,
+  );
+  return (...states) =>
+    rows.filter((r) => states.length === 0 || states.includes(r.state)).reduce((n, r) => n + Number(r.n), 0);
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = (s.length - 1) / 2;
+  return ((s[Math.floor(mid)] ?? 0) + (s[Math.ceil(mid)] ?? 0)) / 2;
 }
 
 function matterWhere(f: StatisticsFilter): { sql: string; params: unknown[] } {
