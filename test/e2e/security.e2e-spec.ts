@@ -395,6 +395,11 @@ describe('authorization matrix: role × object endpoint × own / other party / u
     'GET /api/matters/{matterId}/timeline': { who: 'signed-in', cells: 'matrix' },
     'POST /api/matters/{matterId}/attachments': { who: 'signed-in', cells: 'attachments.e2e-spec.ts' },
     'GET /api/matters/{matterId}/attachments': { who: 'signed-in', cells: 'matrix' },
+    'POST /api/matters/{matterId}/collective-discussions': {
+      who: [Role.AgencyHead, Role.CaseOfficer, Role.LiaisonOfficer, Role.TownshipStaff],
+      cells: 'referrals.e2e-spec.ts',
+    },
+    'POST /api/matters/{matterId}/legal-reviews': { who: [Role.LegalReviewer], cells: 'referrals.e2e-spec.ts' },
     'GET /api/attachments/{attachmentId}': { who: 'signed-in', cells: 'attachments.e2e-spec.ts' },
     'POST /api/referrals': { who: HEADS },
     'GET /api/referrals/inbox': { who: 'signed-in' },
