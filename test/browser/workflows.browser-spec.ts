@@ -72,11 +72,18 @@ describe('the review queue', () => {
     const evidence = dialog.locator('[data-question=evidenceSufficient]');
     await evidence.getByLabel('存在问题').check();
     await evidence.getByLabel('证据是否确实充分 意见').fill('现场照片未显示占道范围，无法认定占道面积。');
-    await evidence.getByLabel('证据是否确实充分 所指证据').click();
-    await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option')
-      .filter({ hasText: '现场勘验照片.png' })
-      .click();
+    // The dropdown animates in: a click can land before the option takes it, so check the pick
+    // shows in the field and pick again if not.
+    const picked = evidence.getByText('现场勘验照片.png');
+    for (let attempt = 0; attempt < 3 && !(await picked.isVisible()); attempt++) {
+      await evidence.getByLabel('证据是否确实充分 所指证据').click();
+      await page
+        .locator('.ant-select-dropdown:visible .ant-select-item-option')
+        .filter({ hasText: '现场勘验照片.png' })
+        .click();
+      await picked.waitFor({ timeout: 3_000 }).catch(() => undefined);
+    }
+    await picked.waitFor();
     await screenshot(page, 'review-checklist-form');
     await dialog.getByRole('button', { name: '记录审查意见' }).click();
 
