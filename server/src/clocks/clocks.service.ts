@@ -423,7 +423,6 @@ export class ClocksService implements OnModuleInit {
     await queue.addBulk(jobs);
   }
 
-  /** One step of a clock, unless the clock moved (another generation) or ended meanwhile. */
   /**
    * One step of a clock, unless the clock moved (another generation) or ended meanwhile. Steps
    * that should have come first and have not (a busy queue can run a later job first) are taken
@@ -432,11 +431,23 @@ export class ClocksService implements OnModuleInit {
   private async step(clockId: string, generation: number, step: ClockStep): Promise<{ applied: number }> {
     let applied = 0;
     await this.em.fork().transactional(async (em) => {
-      const clock = await em.findOne(ReferralClock, { id: clockId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      // Lock the referral before its clock, the order a referral action takes them in: the other
+      // order deadlocks against an action moving the same referral's clocks.
+      const owner = await em.findOne(ReferralClock, { id: clockId }, { fields: ['referral'] });
+      if (!owner) return;
+      const referral = await em.findOneOrFail(
+        Referral,
+        { id: owner.referral.id },
+        { populate: ['matter'], lockMode: LockMode.PESSIMISTIC_WRITE, lockTableAliases: ['r0'] },
+      );
+      const clock = await em.findOne(
+        ReferralClock,
+        { id: clockId },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+      );
       if (!clock || clock.generation !== generation) return;
       const due = STEPS.slice(0, STEPS.indexOf(step) + 1).filter((s) => pending(clock, s));
       if (due.length === 0) return;
-      const referral = await em.findOneOrFail(Referral, { id: clock.referral.id }, { populate: ['matter'] });
       const guidance = await em.findOne(Agency, { kind: AgencyKind.GuidanceOffice });
       for (const s of due) {
         const now = new Date();
