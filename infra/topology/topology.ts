@@ -135,9 +135,9 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     api.map((n) => n.port),
     readyMs,
   );
-  const all: NodeProcess[] = [nginx, ...api, ...workers];
   const stop = async () => {
-    for (const p of all) await p.stop();
+    await nginx.stop();
+    await Promise.all([...api, ...workers].map((p) => p.stop()));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
