@@ -102,7 +102,10 @@ describe('two API nodes behind nginx, two workers', () => {
     await police.send('收到，两名民警19点到场。');
     for (const c of [bureau, police]) {
       await until('both messages reach both nodes’ clients', () => c.applied.length === 2);
-      expect(c.applied.map((x) => x.message?.body)).toEqual(['今晚联合整治荣昌夜市，请派两名民警。', '收到，两名民警19点到场。']);
+      expect(c.applied.map((x) => x.message?.body)).toEqual([
+        '今晚联合整治荣昌夜市，请派两名民警。',
+        '收到，两名民警19点到场。',
+      ]);
     }
 
     const officer = record(await clientOn(a, 'zfj.officer'));
@@ -184,14 +187,22 @@ describe('two API nodes behind nginx, two workers', () => {
 
     // The node comes back; a new client from its address is served by it again.
     await a.start();
-    await until('nginx sends A’s address to A again', async () => (await landedOn(addressOf.get(a.name) ?? '')) === a.name, 20_000);
+    await until(
+      'nginx sends A’s address to A again',
+      async () => (await landedOn(addressOf.get(a.name) ?? '')) === a.name,
+      20_000,
+    );
   });
 
   it('SIGKILL of a worker mid-job: another worker takes the stalled job over, its effect applied once', async () => {
     const hook = await webhookReceiver();
     try {
       const admin = (await http.login('lz.admin')).accessToken;
-      const created = await http.post<{ id: string }>('/api/webhooks', { url: hook.url, events: ['referral.delivered'] }, admin);
+      const created = await http.post<{ id: string }>(
+        '/api/webhooks',
+        { url: hook.url, events: ['referral.delivered'] },
+        admin,
+      );
       expect(created.status).toBe(201);
 
       // Hold the fan-out of notifications in the middle: its insert waits on a lock the test holds.

@@ -242,7 +242,10 @@ export function connectSocket(url: string, token?: string, opts: SocketOptions =
       ...(token !== undefined ? { auth: { token } } : {}),
       // engine.io-client passes these on in Node: `agent` to long-polling, `localAddress` to ws.
       ...(opts.localAddress
-        ? { agent: new HttpAgent({ localAddress: opts.localAddress }) as unknown as string, localAddress: opts.localAddress }
+        ? {
+            agent: new HttpAgent({ localAddress: opts.localAddress }) as unknown as string,
+            localAddress: opts.localAddress,
+          }
         : {}),
     });
     socket.once('connect', () => resolve(socket));
