@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -150,25 +150,21 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
   return { url, databaseUrl, redisUrl, queuePrefix, env, api, workers, nginx, stop };
 }
 
-/** A product process: started with its own NODE_ID (and PostgreSQL application_name), restartable. */
-class Supervised implements NodeProcess {
-  private child: ChildProcess | undefined;
+/** One child process: its output kept (and passed on), signals, a bounded graceful stop. */
+abstract class Child implements NodeProcess {
+  abstract readonly name: string;
+  abstract readonly role: 'api' | 'worker';
+  abstract readonly url: string | undefined;
+  protected child: ChildProcess | undefined;
+  protected out = '';
   private exited: Promise<void> = Promise.resolve();
-  private out = '';
-  readonly port: number | undefined;
-  readonly url: string | undefined;
 
   constructor(
-    readonly name: string,
-    readonly role: 'api' | 'worker',
-    private readonly script: string,
-    private readonly env: Record<string, string>,
-    private readonly readyMs: number,
+    private readonly stopSignal: NodeJS.Signals,
     private readonly onOutput?: (name: string, text: string) => void,
-  ) {
-    this.port = env.PORT && role === 'api' ? Number(env.PORT) : undefined;
-    this.url = this.port ? `http://127.0.0.1:${this.port}` : undefined;
-  }
+  ) {}
+
+  abstract start(): Promise<void>;
 
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
@@ -193,20 +189,15 @@ class Supervised implements NodeProcess {
 
   async stop(): Promise<void> {
     if (!this.running) return;
-    this.signal('SIGTERM');
+    this.signal(this.stopSignal);
     const timer = setTimeout(() => this.signal('SIGKILL'), 10_000);
     await this.exited;
     clearTimeout(timer);
   }
 
-  start(): Promise<void> {
-    if (this.running) return Promise.resolve();
+  protected spawn(command: string, args: string[], opts: SpawnOptions): ChildProcess {
     this.out = '';
-    // The IPC channel carries the process's "ready" (server/src/lifecycle.ts), node and worker alike.
-    const child = spawn(process.execPath, [this.script], {
-      env: { PATH: process.env.PATH ?? '', ...this.env, NODE_ID: this.name, PGAPPNAME: `xietong-${this.name}` },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
+    const child = spawn(command, args, opts);
     this.child = child;
     const keep = (d: Buffer): void => {
       const text = d.toString();
@@ -215,7 +206,37 @@ class Supervised implements NodeProcess {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
+    child.once('error', (e) => (this.out += `${e.message}\n`));
     this.exited = new Promise((ok) => child.once('exit', () => ok()));
+    return child;
+  }
+}
+
+/** A product process: started with its own NODE_ID (and PostgreSQL application_name), restartable. */
+class Supervised extends Child {
+  readonly port: number | undefined;
+  readonly url: string | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly role: 'api' | 'worker',
+    private readonly script: string,
+    private readonly env: Record<string, string>,
+    private readonly readyMs: number,
+    onOutput?: (name: string, text: string) => void,
+  ) {
+    super('SIGTERM', onOutput);
+    this.port = env.PORT && role === 'api' ? Number(env.PORT) : undefined;
+    this.url = this.port ? `http://127.0.0.1:${this.port}` : undefined;
+  }
+
+  start(): Promise<void> {
+    if (this.running) return Promise.resolve();
+    // The IPC channel carries the process's "ready" (server/src/lifecycle.ts), node and worker alike.
+    const child = this.spawn(process.execPath, [this.script], {
+      env: { PATH: process.env.PATH ?? '', ...this.env, NODE_ID: this.name, PGAPPNAME: `xietong-${this.name}` },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
     return new Promise<void>((ok, fail) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
@@ -238,23 +259,22 @@ class Supervised implements NodeProcess {
  * directory, in the foreground, on the given port; the shipped config's upstream rendered with
  * the nodes' ports.
  */
-class Nginx implements NodeProcess {
+class Nginx extends Child {
   readonly name = 'nginx';
   readonly role = 'api' as const;
   readonly url: string;
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
-  private out = '';
 
   constructor(
     private readonly dir: string,
-    private readonly port: number,
+    port: number,
     nodePorts: (number | undefined)[],
     private readonly readyMs: number,
   ) {
+    super('SIGQUIT'); // nginx's graceful shutdown
     this.url = `http://127.0.0.1:${port}`;
     writeFileSync(join(dir, 'xietong.conf'), renderNginxConf(readFileSync(NGINX_CONF, 'utf8'), port, nodePorts));
-    for (const t of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, t));
+    const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'];
+    for (const t of temps) mkdirSync(join(dir, t));
     writeFileSync(
       join(dir, 'nginx.conf'),
       [
@@ -266,7 +286,7 @@ class Nginx implements NodeProcess {
         'events { worker_connections 1024; }',
         'http {',
         `  access_log ${join(dir, 'access.log')};`,
-        ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(dir, t)};`),
+        ...temps.map((t) => `  ${t}_temp_path ${join(dir, t)};`),
         `  include ${join(dir, 'xietong.conf')};`,
         '}',
         '',
@@ -274,47 +294,16 @@ class Nginx implements NodeProcess {
     );
   }
 
-  get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  get pid(): number | undefined {
-    return this.running ? this.child?.pid : undefined;
-  }
-
-  output(): string {
+  override output(): string {
     const log = join(this.dir, 'error.log');
     return this.out + (existsSync(log) ? readFileSync(log, 'utf8') : '');
   }
 
-  signal(signal: NodeJS.Signals): void {
-    if (this.running) this.child?.kill(signal);
-  }
-
-  async kill(): Promise<void> {
-    this.signal('SIGKILL');
-    await this.exited;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.signal('SIGQUIT'); // nginx's graceful shutdown
-    const timer = setTimeout(() => this.signal('SIGKILL'), 5_000);
-    await this.exited;
-    clearTimeout(timer);
-  }
-
   async start(): Promise<void> {
     if (this.running) return;
-    this.out = '';
     const conf = join(this.dir, 'nginx.conf');
     const args = ['-p', this.dir, '-e', join(this.dir, 'error.log'), '-c', conf, '-g', 'daemon off;'];
-    const child = spawn(nginxBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    child.stdout?.on('data', (d: Buffer) => (this.out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (this.out += d.toString()));
-    this.exited = new Promise((ok) => child.once('exit', () => ok()));
-    child.once('error', (e) => (this.out += `${e.message}\n`));
+    this.spawn(nginxBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const deadline = Date.now() + this.readyMs;
     for (;;) {
       if (!this.running) throw new Error(`nginx exited before serving:\n${this.output()}`);
