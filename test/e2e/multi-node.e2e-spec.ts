@@ -128,8 +128,8 @@ describe('two API nodes behind nginx, two workers', () => {
     const onA = new ChannelClient(await clientOn(a, 'zfj.liaison'), channel.id, start);
     const onB = new ChannelClient(await clientOn(b, 'gaj.liaison'), channel.id, start);
     const gone = new Promise<void>((ok) => onA.socket.once('disconnect', () => ok()));
-    // A's client waits 1.5 s before reconnecting, so what happens meanwhile can only reach it by the sync.
-    onA.socket.io.reconnectionDelay(1_500).reconnectionDelayMax(1_500).randomizationFactor(0);
+    // A's client waits 3 s before reconnecting, so what happens meanwhile can only reach it by the sync.
+    onA.socket.io.reconnectionDelay(3_000).reconnectionDelayMax(3_000).randomizationFactor(0);
 
     // Both keep talking while A dies: sends in flight on A lose their ack and go again after the
     // reconnect with the same clientId; B's go on, and A's client must catch up on them.
