@@ -40,7 +40,7 @@ export interface TopologyOptions {
   redisUrl?: string;
   /** keys of this deployment in Redis (default: one of its own, so nothing else is touched) */
   queuePrefix?: string;
-  /** nginx's port (default: a free one) */
+  /** nginx's port (default or 0: a free one) */
   port?: number;
   /** more environment for every process (LOG_LEVEL, QUEUE_LOCK_MS, …) */
   env?: Record<string, string>;
@@ -103,7 +103,7 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
   const redisUrl = opts.redisUrl ?? 'redis://127.0.0.1:6379';
   const queuePrefix = opts.queuePrefix ?? `topo_${randomBytes(4).toString('hex')}`;
   const databaseUrl = opts.databaseUrl ?? (await freshSeededDatabase(opts.postgresUrl));
-  const port = opts.port ?? (await freePort());
+  const port = opts.port || (await freePort()); // 0 too: nginx cannot pick one itself
   const url = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
     NODE_ENV: 'production',
