@@ -59,6 +59,8 @@ export class AppModule {
       LoggerModule.forRoot({
         pinoHttp: {
           level: config.logLevel,
+          // Several nodes write to one log store: each line says which one.
+          base: { pid: process.pid, node: config.nodeId },
           genReqId: (req: IncomingMessage, res: ServerResponse) => {
             const given = req.headers['x-request-id'];
             const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();

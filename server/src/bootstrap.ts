@@ -33,9 +33,12 @@ export function runtimeFor(config: AppConfig, databaseUrl: string, role: AppConf
   return {
     config,
     databaseUrl,
-    queue: config.redisUrl
-      ? { kind: 'redis', url: config.redisUrl, namespace: config.queuePrefix }
-      : { kind: 'postgres', url: databaseUrl, namespace: config.queuePrefix },
+    queue: {
+      ...(config.redisUrl ? { kind: 'redis', url: config.redisUrl } : { kind: 'postgres', url: databaseUrl }),
+      namespace: config.queuePrefix,
+      lockMs: config.queueLockMs,
+      workerName: config.nodeId,
+    },
     runWorkers: role !== 'api',
     serveHttp: role !== 'worker',
   };
@@ -100,7 +103,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
 
 function configureHttp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', 'loopback');
+  // Behind nginx on another host (compose), its address must be trusted for req.ip to be the client's.
+  app.set('trust proxy', config.trustProxy);
   app.use(
     helmet({
       contentSecurityPolicy: {

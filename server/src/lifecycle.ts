@@ -16,6 +16,12 @@ export async function runUntilSignal(name: string, start: () => Promise<{ close(
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // A supervisor that spawned this process with an IPC channel (infra/topology) learns it is up;
+    // a worker has no port to poll. The channel must not keep the process alive on its own.
+    if (process.send) {
+      process.send({ ready: name });
+      process.channel?.unref();
+    }
   } catch (e) {
     console.error(
       e instanceof ConfigError ? e.message : `${name} start-up failed: ${e instanceof Error ? e.message : String(e)}`,

@@ -112,6 +112,8 @@ export const HealthReport = z
     redis: HealthComponent,
     queues: HealthComponent.extend({ backend: z.enum(['redis', 'postgres']) }),
     version: z.string(),
+    /** the node that answered (NODE_ID): behind a load balancer, which one a client is pinned to */
+    node: z.string(),
   })
   .meta({ id: 'Health' });
 export type HealthReport = z.infer<typeof HealthReport>;

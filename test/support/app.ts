@@ -1,11 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { Agent as HttpAgent, get as httpGet } from 'node:http';
 import { resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, TokenPair } from '@xietong/shared';
+import { freePort } from '../../infra/topology/topology.js';
 import { freshDatabase, uniquePrefix } from './database.js';
 import { TEST_REDIS_URL } from './env.js';
+
+export { freePort };
 
 export const DEMO_PASSWORD = 'Xietong@2026';
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -24,17 +27,6 @@ export interface TestApp {
   /** Sends a signal to the process (SIGSTOP/SIGCONT freeze and thaw a node). */
   signal(signal: NodeJS.Signals): void;
   close(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => ok(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 /** Environment of a test server: its own database, its own queue prefix, real Redis by default. */
@@ -226,20 +218,60 @@ export class Http {
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+export interface SocketOptions {
+  /**
+   * Connect from this loopback address (127.0.0.2, …): behind nginx's sticky hash of the client
+   * address, one address is one client machine.
+   */
+  localAddress?: string;
+  /** as a browser does: long-polling first, then the WebSocket upgrade (default: WebSocket only) */
+  polling?: boolean;
+  /** reconnect by itself, quickly, as the web app does (default: no) */
+  reconnect?: boolean;
+}
+
 /** A real socket.io-client connection; resolves once connected, rejects with the handshake error. */
-export function connectSocket(url: string, token?: string): Promise<ClientSocket> {
+export function connectSocket(url: string, token?: string, opts: SocketOptions = {}): Promise<ClientSocket> {
   return new Promise((resolve, reject) => {
     const socket: ClientSocket = io(url, {
-      transports: ['websocket'],
-      reconnection: false,
+      transports: opts.polling ? ['polling', 'websocket'] : ['websocket'],
       forceNew: true,
+      ...(opts.reconnect
+        ? { reconnection: true, reconnectionDelay: 200, reconnectionDelayMax: 1_000 }
+        : { reconnection: false }),
       ...(token !== undefined ? { auth: { token } } : {}),
+      // engine.io-client passes these on in Node: `agent` to long-polling, `localAddress` to ws.
+      ...(opts.localAddress
+        ? {
+            agent: new HttpAgent({ localAddress: opts.localAddress }) as unknown as string,
+            localAddress: opts.localAddress,
+          }
+        : {}),
     });
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (err) => {
       socket.close();
       reject(err);
     });
+  });
+}
+
+/** GET a JSON path from a given local address (what a client machine behind nginx would see). */
+export function getFrom<T>(url: string, localAddress: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { localAddress, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(body) as T);
+        } catch (e) {
+          reject(new Error(`${url} from ${localAddress}: ${res.statusCode} ${body}`, { cause: e }));
+        }
+      });
+    });
+    req.once('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error(`${url} from ${localAddress}: no answer in 10 s`)));
   });
 }
 

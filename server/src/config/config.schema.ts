@@ -23,6 +23,16 @@ export const EnvSchema = z.object({
     .regex(/^[a-z][a-z0-9_]{0,40}$/, 'lowercase letters, digits and _, starting with a letter')
     .default('xietong'),
   PROCESS_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ and -, at most 64')
+    .optional()
+    .describe('names this process in /api/health and its logs (default: the host name)'),
+  QUEUE_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[\w.:/, ]+$/, "Express 'trust proxy' names or CIDRs, comma-separated (e.g. loopback,uniquelocal)")
+    .default('loopback'),
   JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   ACCESS_TOKEN_TTL: seconds.default(900),
   REFRESH_TOKEN_TTL: seconds.default(30 * 24 * 3600),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvSchema, type Env } from './config.schema.js';
@@ -16,6 +17,15 @@ export interface AppConfig {
   redisUrl: string | undefined;
   queuePrefix: string;
   processRole: Env['PROCESS_ROLE'];
+  /** this process's name among the nodes of a deployment (health, logs) */
+  nodeId: string;
+  /**
+   * BullMQ's job lock and stalled-job check interval: a worker that dies mid-job has its job
+   * taken over by another worker about this long (up to twice) after its last lock renewal.
+   */
+  queueLockMs: number;
+  /** proxies whose X-Forwarded-For names the client (sign-in limits and the audit trail use it) */
+  trustProxy: string[];
   jwtSecret: string;
   accessTokenTtl: number;
   refreshTokenTtl: number;
@@ -99,6 +109,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
     processRole: e.PROCESS_ROLE,
+    nodeId: e.NODE_ID ?? hostname(),
+    queueLockMs: e.QUEUE_LOCK_MS,
+    trustProxy: e.TRUST_PROXY.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     jwtSecret: e.JWT_SECRET ?? localDevSecret(dirname(embeddedDir)),
     accessTokenTtl: e.ACCESS_TOKEN_TTL,
     refreshTokenTtl: e.REFRESH_TOKEN_TTL,

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { MikroOrmHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { HealthReport } from '@xietong/shared';
+import { AppConfig } from '../config/app-config.provider.js';
 import { Policy } from '../common/policy/policy.decorator.js';
 import { Returns } from '../common/zod.js';
 import { QueueService } from '../queue/queue.service.js';
@@ -21,6 +22,7 @@ export class HealthController {
     private readonly db: MikroOrmHealthIndicator,
     private readonly queues: QueueService,
     private readonly redis: RedisProbe,
+    private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -31,7 +33,7 @@ export class HealthController {
     const status =
       database.status === 'down' ? 'down' : redis.status === 'down' || queues.status !== 'up' ? 'degraded' : 'ok';
     res.status(status === 'down' ? 503 : 200);
-    return { status, database, redis, queues, version: VERSION };
+    return { status, database, redis, queues, version: VERSION, node: this.config.nodeId };
   }
 
   private async database(): Promise<HealthReport['database']> {

@@ -16,8 +16,14 @@ import { Redis } from 'ioredis';
  * backend on the application database, so a newcomer needs nothing but `npm start`.
  * `namespace` is the Redis key prefix or the PostgreSQL schema: one per deployment, one per test.
  */
-export type QueueBackendConfig =
-  { kind: 'redis'; url: string; namespace: string } | { kind: 'postgres'; url: string; namespace: string };
+export type QueueBackendConfig = ({ kind: 'redis' } | { kind: 'postgres' }) & {
+  url: string;
+  namespace: string;
+  /** job lock and stalled-check interval (QUEUE_LOCK_MS); BullMQ's 30 s when absent */
+  lockMs?: number;
+  /** names this process's workers (NODE_ID): a job records the worker that processed it */
+  workerName?: string;
+};
 
 /** Production defaults for every job: retried with backoff, kept for inspection, then trimmed. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -77,7 +83,17 @@ export class QueueBackend {
 
   createWorker(name: string, processor: Processor, opts: { concurrency?: number; autorun?: boolean } = {}): AnyWorker {
     let worker: AnyWorker;
-    const common = { concurrency: opts.concurrency ?? 4, autorun: opts.autorun ?? true, maxStalledCount: 2 };
+    // A worker that dies mid-job stops renewing its lock; another worker's stalled check moves
+    // the job back to waiting and runs it again (at most twice, then it fails for inspection).
+    const lock = this.config.lockMs ?? 30_000;
+    const common = {
+      concurrency: opts.concurrency ?? 4,
+      autorun: opts.autorun ?? true,
+      maxStalledCount: 2,
+      lockDuration: lock,
+      stalledInterval: lock,
+      ...(this.config.workerName ? { name: this.config.workerName } : {}),
+    };
     if (this.config.kind === 'redis') {
       const wopts: WorkerOptions = { ...common, connection: this.redisConnection(), prefix: this.config.namespace };
       worker = new Worker(name, processor, wopts);
