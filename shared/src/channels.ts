@@ -382,6 +382,8 @@ export const ChannelView = z
     mentions: z.number().int(),
     memberAgencyIds: z.array(z.uuid()),
     memberUserIds: z.array(z.uuid()),
+    /** the members' presence when the channel was opened (on a single channel's view only) */
+    presence: z.record(z.string(), z.enum(PRESENCE_STATES)).optional(),
     createdAt: z.string(),
   })
   .meta({ id: 'Channel' });

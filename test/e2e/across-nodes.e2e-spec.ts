@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { rooms, SocketEvent, type Me, type ReferralChangedEvent, type SocketAck } from '@xietong/shared';
+import {
+  rooms,
+  SocketEvent,
+  type ChannelView,
+  type Me,
+  type ReferralChangedEvent,
+  type SocketAck,
+} from '@xietong/shared';
 import { realtimeRedis, realtimeStreamNames, RealtimeStreamEmitter } from '@xietong/server/realtime/stream-emitter';
 import {
   bootApp,
@@ -10,7 +17,7 @@ import {
   type ClientSocket,
   type TestApp,
 } from '../support/app.js';
-import { referToLongzhou } from '../support/fixtures.js';
+import { referToLongzhou, until } from '../support/fixtures.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { privateRedis } from '../support/redis.js';
 
@@ -168,6 +175,30 @@ describe('two API nodes through a Redis restart', () => {
     redis = await privateRedis([], redis.port);
     const after = await referToLongzhou(a.http, bureau);
     expect(await delivered(after.id)).toMatchObject({ referralId: after.id, state: 'delivered' });
+  });
+});
+
+describe('presence across nodes', () => {
+  it('a user whose node was killed outright stops showing online once that node misses its beats', async () => {
+    const a = await bootApp({ env: { PRESENCE_NODE_BEAT_SECONDS: '1' } });
+    closers.push(() => a.close());
+    const b = await bootNode(a, { PROCESS_ROLE: 'api' });
+    closers.push(() => b.close());
+    const watcher = (await a.http.login('zfj.head')).accessToken;
+    const police = await b.http.login('gaj.head');
+    const policeId = (await b.http.get<Me>('/api/me', police.accessToken)).body.id;
+    const channels = (await a.http.get<ChannelView[]>('/api/channels', watcher)).body;
+    const liaison = channels.find((c) => c.title === '执法局—公安局联络群');
+    expect(liaison).toBeDefined();
+    const presenceOnA = async () =>
+      (await a.http.get<ChannelView>(`/api/channels/${liaison?.id}`, watcher)).body.presence?.[policeId];
+
+    expect(await presenceOnA()).toBe('offline');
+    await socketOn(b, police.accessToken);
+    await until('the snapshot on node A shows the user online', async () => (await presenceOnA()) === 'online');
+    b.signal('SIGKILL');
+    // No disconnect is ever reported for the killed node's sockets; its lapsed beat says it.
+    await until('the snapshot shows the user offline', async () => (await presenceOnA()) === 'offline', 20_000);
   });
 });
 

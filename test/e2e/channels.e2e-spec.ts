@@ -670,6 +670,10 @@ describe('history, presence and typing', () => {
     await until('online reaches the co-member', () => presence.some((p) => p.userId === head && p.state === 'online'));
     expect(await other.emit(SocketEvent.PresenceSet, { state: 'away' })).toEqual({ ok: true, data: { state: 'away' } });
     await until('away reaches the co-member', () => presence.some((p) => p.userId === head && p.state === 'away'));
+    // Someone who opens the channel only now sees where things stand, not just later changes.
+    const opened = async () =>
+      (await app.http.get<ChannelView>(`/api/channels/${channel.id}`, await token('zfj.liaison'))).body.presence;
+    expect((await opened())?.[head]).toBe('away');
     expect(await other.emit(SocketEvent.PresenceSet, { state: 'busy' })).toMatchObject({
       ok: false,
       error: { details: [{ field: 'state' }] },
@@ -707,5 +711,6 @@ describe('history, presence and typing', () => {
     await until('offline reaches the co-member', () =>
       presence.some((p) => p.userId === head && p.state === 'offline'),
     );
+    expect((await opened())?.[head]).toBe('offline');
   });
 });

@@ -54,6 +54,8 @@ export class ChannelStore {
   private readonly pending = new Map<string, Pending>();
   private readonly typists = new Map<string, Map<string, { name: string; until: number }>>();
   private readonly presence = new Map<string, PresenceState>();
+  /** Users whose presence came live while a channel's snapshot was on its way: the event is newer. */
+  private readonly presenceLive = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private lastTyping = 0;
   version = 0;
@@ -81,6 +83,7 @@ export class ChannelStore {
     document.addEventListener('visibilitychange', this.onVisibility);
     socket.on(SocketEvent.PresenceChanged, (e) => {
       this.presence.set(e.userId, e.state);
+      this.presenceLive.add(e.userId);
       this.emit();
     });
   }
@@ -143,7 +146,11 @@ export class ChannelStore {
   /** Opens a conversation: the cursor first, then the newest page, so nothing falls between them. */
   async load(channelId: string): Promise<void> {
     if (this.open.has(channelId)) return;
+    this.presenceLive.clear();
     const view = await api.channel(channelId);
+    for (const [userId, state] of Object.entries(view.presence ?? {})) {
+      if (!this.presenceLive.has(userId)) this.presence.set(userId, state);
+    }
     const page = await api.history(channelId, undefined);
     const conv: Conversation = {
       cursor: view.lastChangeSeq,

@@ -34,8 +34,12 @@ import {
 } from './channel-views.js';
 import { MatterChannel } from './matter-channel.js';
 import { pgArray } from './messages.service.js';
+import { PresenceService } from './presence.service.js';
 
 type Members = z.output<typeof ChannelMembersRequest>;
+
+/** Members whose presence an opened channel carries (a county-wide liaison channel can be large). */
+const PRESENCE_SNAPSHOT_MAX = 500;
 
 /** Channels as objects: list with badges, open, rename, archive, members, history, search, receipts. */
 @Injectable()
@@ -46,6 +50,7 @@ export class ChannelsService {
     private readonly access: ChannelAccess,
     private readonly events: ChannelEvents,
     private readonly audit: AuditService,
+    private readonly presence: PresenceService,
   ) {}
 
   /** The caller's channels (member of), with read position, unread and mention counts. */
@@ -60,7 +65,10 @@ export class ChannelsService {
     await this.access.readable(em, actor, channelId);
     const [view] = await this.views(em, actor, [channelId]);
     if (!view) throw new NotFound('channel');
-    return view;
+    // Live presence events only say what changed; an opened channel needs where things stand.
+    const users = (await this.access.memberUsers(em, channelId)).slice(0, PRESENCE_SNAPSHOT_MAX);
+    const presence = await this.presence.of(users.map((u) => u.id)).catch(() => undefined);
+    return presence ? { ...view, presence } : view;
   }
 
   /** The matter's channel, for whoever may read the matter's channel. */

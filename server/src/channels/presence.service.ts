@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { presenceOf as summarise, rateDecision, type PresenceState } from '@xietong/shared';
@@ -14,16 +15,38 @@ export class EphemeralStore implements OnApplicationShutdown {
   private readonly logger = new Logger(EphemeralStore.name);
   readonly redis: Redis | undefined;
   readonly prefix: string;
+  /** This process, as presence entries name it: entries of a process that stopped beating are dead. */
+  readonly instance = randomUUID();
+  private readonly heartbeat: NodeJS.Timeout | undefined;
+  private readonly beatMs: number;
 
   constructor(config: AppConfig) {
     this.prefix = `${config.queuePrefix}:chan`;
+    this.beatMs = config.channels.presenceBeatMs;
     this.redis = config.redisUrl
       ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
       : undefined;
     this.redis?.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'presence redis error'));
+    if (this.redis) {
+      // A node killed outright never reports its sockets gone; its beat lapsing says so instead.
+      this.redis.on('ready', () => void this.beat());
+      this.heartbeat = setInterval(() => void this.beat(), this.beatMs);
+      this.heartbeat.unref();
+    }
+  }
+
+  nodeKey(instance: string): string {
+    return `${this.prefix}:node:${instance}`;
+  }
+
+  private async beat(): Promise<void> {
+    if (this.redis?.status !== 'ready') return;
+    await this.redis.set(this.nodeKey(this.instance), '1', 'PX', this.beatMs * 3).catch(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.redis?.del(this.nodeKey(this.instance)).catch(() => undefined);
     await this.redis?.quit().catch(() => undefined);
   }
 }
@@ -107,15 +130,15 @@ export class PresenceService {
     const redis = this.store.redis;
     if (redis?.status === 'ready') {
       const key = `${this.store.prefix}:presence:${userId}`;
-      const before = summarise(Object.values(await redis.hgetall(key)) as PresenceState[]);
+      const before = await this.liveStates(redis, key);
       if (state === 'offline') await redis.hdel(key, socketId);
       else
         await redis
           .multi()
-          .hset(key, socketId, state)
+          .hset(key, socketId, `${state}|${this.store.instance}`)
           .expire(key, 24 * 3600)
           .exec();
-      const after = summarise(Object.values(await redis.hgetall(key)) as PresenceState[]);
+      const after = await this.liveStates(redis, key);
       return { before, after };
     }
     const sockets = this.local.get(userId) ?? new Map<string, PresenceState>();
@@ -127,16 +150,34 @@ export class PresenceService {
     return { before, after: summarise([...sockets.values()]) };
   }
 
+  /** Presence of each user (a snapshot for a client that has just opened a channel). */
   async of(userIds: string[]): Promise<Record<string, PresenceState>> {
     const out: Record<string, PresenceState> = {};
     const redis = this.store.redis;
     for (const id of userIds) {
       out[id] =
         redis?.status === 'ready'
-          ? summarise(Object.values(await redis.hgetall(`${this.store.prefix}:presence:${id}`)) as PresenceState[])
+          ? await this.liveStates(redis, `${this.store.prefix}:presence:${id}`)
           : summarise([...(this.local.get(id)?.values() ?? [])]);
     }
     return out;
+  }
+
+  /** A user's presence from the sockets of live nodes only; entries of dead nodes are dropped. */
+  private async liveStates(redis: Redis, key: string): Promise<PresenceState> {
+    const entries = Object.entries(await redis.hgetall(key)).map(([socketId, value]) => {
+      const [state, instance] = value.split('|') as [PresenceState, string | undefined];
+      return { socketId, state, instance };
+    });
+    const instances = [...new Set(entries.flatMap((e) => (e.instance ? [e.instance] : [])))];
+    const alive = new Set<string>([this.store.instance]);
+    if (instances.length > 0) {
+      const beats = await redis.mget(...instances.map((i) => this.store.nodeKey(i)));
+      instances.forEach((i, n) => beats[n] !== null && alive.add(i));
+    }
+    const dead = entries.filter((e) => e.instance && !alive.has(e.instance));
+    if (dead.length > 0) await redis.hdel(key, ...dead.map((e) => e.socketId));
+    return summarise(entries.filter((e) => !dead.includes(e)).map((e) => e.state));
   }
 
   /** Typing indicators go out at most once per 2 s per user and channel (per node). */

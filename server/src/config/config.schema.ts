@@ -73,5 +73,6 @@ export const EnvSchema = z.object({
   CHANNEL_SEND_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
   CHANNEL_SEND_WINDOW_SECONDS: seconds.max(3600).default(10),
   CHANNEL_ACK_REMIND_SECONDS: seconds.max(7 * 24 * 3600).default(3600),
+  PRESENCE_NODE_BEAT_SECONDS: seconds.max(300).default(10),
 });
 export type Env = z.output<typeof EnvSchema>;

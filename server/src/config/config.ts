@@ -57,7 +57,7 @@ export interface AppConfig {
   /** wrong passwords from one address (any accounts) within the window before it is refused */
   loginAddress: { maxFailures: number; windowSeconds: number };
   /** channel messages a user may send per window, and how often unacknowledged recipients are reminded */
-  channels: { sendLimit: number; sendWindowMs: number; ackRemindMs: number };
+  channels: { sendLimit: number; sendWindowMs: number; ackRemindMs: number; presenceBeatMs: number };
 }
 
 export class ConfigError extends Error {
@@ -141,6 +141,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       sendLimit: e.CHANNEL_SEND_LIMIT,
       sendWindowMs: e.CHANNEL_SEND_WINDOW_SECONDS * 1000,
       ackRemindMs: e.CHANNEL_ACK_REMIND_SECONDS * 1000,
+      presenceBeatMs: e.PRESENCE_NODE_BEAT_SECONDS * 1000,
     },
     webhooks: { attempts: e.WEBHOOK_ATTEMPTS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS },
     attachments: {
