@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, DatePicker, Flex, Form, Input, Radio, Select } from 'antd';
+import { Alert, App, Button, Card, DatePicker, Flex, Form, Input, Radio, Select, Typography } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Dayjs } from 'dayjs';
 import type { z } from 'zod';
@@ -62,7 +62,10 @@ function useAmendment<V, I>(opts: {
     setProblems([]);
     save.mutate(parsed.data);
   };
-  return { form, submit, problems, saving: save.isPending };
+  // A field's error goes once its value changes: the user is fixing it.
+  const clearChanged = (changed: object) =>
+    form.setFields(Object.keys(changed).map((name) => ({ name: name as never, errors: [] })));
+  return { form, submit, clearChanged, problems, saving: save.isPending };
 }
 
 function Problems({ problems }: { problems: FieldError[] }) {
@@ -116,7 +119,7 @@ function VersionForm({
 }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { form, submit, problems, saving } = useAmendment<VersionValues, AmendBoundaryRequest>({
+  const { form, submit, clearChanged, problems, saving } = useAmendment<VersionValues, AmendBoundaryRequest>({
     code,
     schema: AmendBoundaryRequest,
     fields: VERSION_FIELDS,
@@ -150,6 +153,7 @@ function VersionForm({
         name="amend-version"
         layout="vertical"
         onFinish={submit}
+        onValuesChange={clearChanged}
         initialValues={{
           reason: 'correction',
           supervisingAgencyId: latest?.supervising?.id ?? null,
@@ -214,7 +218,7 @@ function DelegationForm({
   agencies: AgencySummary[];
 }) {
   const { t } = useI18n();
-  const { form, submit, problems, saving } = useAmendment<DelegationValues, DelegationChangeRequest>({
+  const { form, submit, clearChanged, problems, saving } = useAmendment<DelegationValues, DelegationChangeRequest>({
     code,
     schema: DelegationChangeRequest,
     fields: DELEGATION_FIELDS,
@@ -224,7 +228,14 @@ function DelegationForm({
   const now = new Set(latest?.delegatedTownships.map((a) => a.id));
   return (
     <Card size="small" title={t('cat.amend.delegation')} data-testid="amend-delegation">
-      <Form form={form} name="amend-delegation" layout="vertical" onFinish={submit} initialValues={{ action: 'grant' }}>
+      <Form
+        form={form}
+        name="amend-delegation"
+        layout="vertical"
+        onFinish={submit}
+        onValuesChange={clearChanged}
+        initialValues={{ action: 'grant' }}
+      >
         <Form.Item name="townshipId" label={t('cat.amend.township')} required>
           <Select
             showSearch={{ optionFilterProp: 'label' }}
@@ -258,9 +269,13 @@ function DelegationForm({
 
 /** The arbiters' amendment forms; remounted after each saved version so they start from the new one. */
 export function AmendmentForms({ item, agencies }: { item: ItemDetail; agencies: AgencySummary[] }) {
+  const { t } = useI18n();
   const latest = item.versions[item.versions.length - 1];
   return (
     <Flex vertical gap={12} data-testid="amendments" key={latest?.id ?? 'none'}>
+      <Typography.Title level={5} style={{ margin: 0 }}>
+        {t('cat.amend.title')}
+      </Typography.Title>
       <DelegationForm code={item.code} latest={latest} agencies={agencies} />
       <VersionForm code={item.code} latest={latest} agencies={agencies} />
     </Flex>

@@ -47,15 +47,17 @@ export function BoundaryTimeline({ versions }: { versions: readonly BoundaryVers
       data-testid="boundary-history"
       items={versions.map((v, i) => {
         const current = inForceOn(v, today);
+        const future = v.effectiveFrom > today;
         return {
           key: v.id,
-          color: current ? 'green' : 'gray',
+          color: current ? 'green' : future ? 'blue' : 'gray',
           content: (
             <div data-testid="boundary-version" data-version={v.version} data-current={current ? 'true' : 'false'}>
               <Flex gap={8} wrap align="center">
                 <Typography.Text strong>{t('cat.version', { version: v.version })}</Typography.Text>
                 <Tag color="blue">{i18n.boundaryReason(v.reason)}</Tag>
                 {current && <Tag color="green">{t('cat.version.current')}</Tag>}
+                {future && <Tag color="orange">{t('cat.version.future')}</Tag>}
                 <Typography.Text data-testid="version-period">{period(v)}</Typography.Text>
               </Flex>
               <ul style={{ margin: '4px 0', paddingInlineStart: 20 }} data-testid="version-changes">

@@ -23,7 +23,7 @@ export default function CatalogueItemPage({ params }: { params: Record<string, s
     <Button
       type="link"
       icon={<ArrowLeftOutlined />}
-      style={{ paddingInline: 0 }}
+      style={{ paddingInline: 0, alignSelf: 'flex-start' }}
       onClick={() => (history.length > 1 ? history.back() : navigate('/catalogue'))}
     >
       {t('common.back')}
