@@ -1,27 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from '@jest/globals';
+import type { Locator, Page } from 'playwright-core';
 import type { ItemDetail } from '@xietong/shared';
-import { bootApp, type TestApp } from '../support/app.js';
-import { launchBrowser, newContext, screenshot, signIn } from '../support/browser.js';
+import { browserSuite, screenshot } from '../support/browser.js';
 import { catalogueXlsx, type CatalogueRow } from '../support/fixtures.js';
-import { Session } from '../support/session.js';
 
 /** 对未经批准擅自设置大型户外广告的行政处罚: delegated to 湖镇镇 until 2023-04-01, then taken back. */
 const BILLBOARDS = '330000-ZF-002';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-let app: TestApp;
-let s: Session;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function open(username: string): Promise<Page> {
-  const context = await newContext(browser, app.url);
-  contexts.push(context);
-  const page = await context.newPage();
-  await signIn(page, username);
-  return page;
-}
+const suite = browserSuite();
+const open = (username: string) => suite.open(username);
 
 /** Picks an option of a searchable select inside `scope`; the dropdown animates in, so pick again until it shows. */
 async function pick(page: Page, scope: Locator, label: string, option: string): Promise<void> {
@@ -62,17 +50,6 @@ async function expectValue(input: Locator, value: string): Promise<void> {
   for (let i = 0; i < 50 && (await input.inputValue()) !== value; i++) await new Promise((r) => setTimeout(r, 100));
   expect(await input.inputValue()).toBe(value);
 }
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([bootApp(), launchBrowser()]);
-  s = await new Session(app).init();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  s?.close();
-  await browser?.close();
-  await app?.close();
-});
 
 describe('reading the catalogue', () => {
   it('finds an item by pinyin initials, shows its boundary history and answers who is responsible, with no amendment controls for a case officer', async () => {
@@ -183,7 +160,7 @@ describe('importing the catalogue', () => {
     ]);
     // A file with bad rows offers nothing to confirm, and nothing was written.
     expect(await page.getByRole('button', { name: '确认导入' }).count()).toBe(0);
-    expect((await s.get('zdb.arbiter', '/api/catalogue/items/UI-IMP-0001')).status).toBe(404);
+    expect((await suite.s.get('zdb.arbiter', '/api/catalogue/items/UI-IMP-0001')).status).toBe(404);
     await screenshot(page, 'catalogue-import-bad-rows');
 
     await upload.setInputFiles({
@@ -201,7 +178,7 @@ describe('importing the catalogue', () => {
     ]);
     expect(await page.getByTestId('import-rejected').count()).toBe(0);
     // The dry run wrote nothing.
-    expect((await s.get('zdb.arbiter', '/api/catalogue/items/UI-IMP-0011')).status).toBe(404);
+    expect((await suite.s.get('zdb.arbiter', '/api/catalogue/items/UI-IMP-0011')).status).toBe(404);
     await screenshot(page, 'catalogue-import-preview');
 
     await preview.getByRole('button', { name: '确认导入' }).click();
@@ -246,7 +223,7 @@ describe('amending a boundary', () => {
     await third.waitFor();
     expect(await third.getByTestId('version-changes').textContent()).toContain('新增赋权：湖镇镇');
     expect(await third.textContent()).toContain('余建明');
-    const stored = await s.get<ItemDetail>('zdb.arbiter', `/api/catalogue/items/${BILLBOARDS}`);
+    const stored = await suite.s.get<ItemDetail>('zdb.arbiter', `/api/catalogue/items/${BILLBOARDS}`);
     expect(stored.body.versions.at(-1)).toMatchObject({
       version: 3,
       effectiveFrom: '2027-01-01',

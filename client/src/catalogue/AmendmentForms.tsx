@@ -68,18 +68,32 @@ function useAmendment<V, I>(opts: {
   return { form, submit, clearChanged, problems, saving: save.isPending };
 }
 
-function Problems({ problems }: { problems: FieldError[] }) {
+/** What names no field, above the form's button. */
+function Submit({ problems, saving, label }: { problems: FieldError[]; saving: boolean; label: string }) {
   const shown = [...new Set(problems.map((p) => p.message))];
-  if (shown.length === 0) return null;
   return (
-    <Alert
-      type="error"
-      role="alert"
-      style={{ marginBottom: 12 }}
-      title={shown.length === 1 ? shown[0] : undefined}
-      description={shown.length > 1 ? shown.map((m) => <div key={m}>{m}</div>) : undefined}
-    />
+    <>
+      {shown.length > 0 && (
+        <Alert
+          type="error"
+          role="alert"
+          style={{ marginBottom: 12 }}
+          title={shown.length === 1 ? shown[0] : undefined}
+          description={shown.length > 1 ? shown.map((m) => <div key={m}>{m}</div>) : undefined}
+        />
+      )}
+      <Button type="primary" htmlType="submit" loading={saving}>
+        {label}
+      </Button>
+    </>
   );
+}
+
+interface FormProps {
+  code: string;
+  /** the item's latest version: what a new one starts from */
+  latest: BoundaryVersionView | undefined;
+  agencies: AgencySummary[];
 }
 
 interface VersionValues {
@@ -108,15 +122,7 @@ const VERSION_FIELDS = [
 ] as const;
 
 /** A new boundary version, starting from the latest one: change what changes, say from when and why. */
-function VersionForm({
-  code,
-  latest,
-  agencies,
-}: {
-  code: string;
-  latest: BoundaryVersionView | undefined;
-  agencies: AgencySummary[];
-}) {
+function VersionForm({ code, latest, agencies }: FormProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const { form, submit, clearChanged, problems, saving } = useAmendment<VersionValues, AmendBoundaryRequest>({
@@ -190,10 +196,7 @@ function VersionForm({
         <Form.Item name="resultFeedbackDuty" label={t('cat.feedbackDuty')}>
           <Input.TextArea rows={2} />
         </Form.Item>
-        <Problems problems={problems} />
-        <Button type="primary" htmlType="submit" loading={saving}>
-          {t('cat.amend.submit')}
-        </Button>
+        <Submit problems={problems} saving={saving} label={t('cat.amend.submit')} />
       </Form>
     </Card>
   );
@@ -208,15 +211,7 @@ interface DelegationValues {
 const DELEGATION_FIELDS = ['townshipId', 'action', 'effectiveFrom', 'note'] as const;
 
 /** Grant a delegated township this item, or take it back, from a date. */
-function DelegationForm({
-  code,
-  latest,
-  agencies,
-}: {
-  code: string;
-  latest: BoundaryVersionView | undefined;
-  agencies: AgencySummary[];
-}) {
+function DelegationForm({ code, latest, agencies }: FormProps) {
   const { t } = useI18n();
   const { form, submit, clearChanged, problems, saving } = useAmendment<DelegationValues, DelegationChangeRequest>({
     code,
@@ -258,10 +253,7 @@ function DelegationForm({
         <Form.Item name="note" label={t('cat.amend.note')} required>
           <Input.TextArea rows={2} />
         </Form.Item>
-        <Problems problems={problems} />
-        <Button type="primary" htmlType="submit" loading={saving}>
-          {t('cat.amend.submitDelegation')}
-        </Button>
+        <Submit problems={problems} saving={saving} label={t('cat.amend.submitDelegation')} />
       </Form>
     </Card>
   );
