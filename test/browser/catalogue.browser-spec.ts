@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Locator, Page } from 'playwright-core';
 import type { ItemDetail } from '@xietong/shared';
-import { browserSuite, screenshot } from '../support/browser.js';
+import { browserSuite, PHONE, screenshot } from '../support/browser.js';
 import { catalogueXlsx, type CatalogueRow } from '../support/fixtures.js';
 
 /** 对未经批准擅自设置大型户外广告的行政处罚: delegated to 湖镇镇 until 2023-04-01, then taken back. */
@@ -107,6 +107,21 @@ describe('reading the catalogue', () => {
     await page.goto('/catalogue/import');
     await page.getByText('没有这个页面').waitFor();
     expect(await page.getByTestId('catalogue-import').count()).toBe(0);
+  });
+});
+
+describe('the catalogue on a phone', () => {
+  it('a township officer finds an item and asks who is responsible at 375 px', async () => {
+    const page = await suite.open('hz.staff', PHONE);
+    await page.goto('/catalogue?q=hwgg');
+    await page.locator(`[data-testid=catalogue-results] tr[data-code="${BILLBOARDS}"]`).getByRole('link').click();
+    await page.locator(`[data-testid=catalogue-item][data-code="${BILLBOARDS}"]`).waitFor();
+    const panel = page.getByTestId('who-panel');
+    await pick(page, panel, '乡镇（街道）', '湖镇镇');
+    await panel.locator('[data-testid=who-answer][data-township=XZ-HZ]').waitFor();
+    // Nothing wider than the screen: no sideways scrolling on a phone.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+    await screenshot(page, 'catalogue-item-phone');
   });
 });
 

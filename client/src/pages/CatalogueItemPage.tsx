@@ -49,6 +49,7 @@ export default function CatalogueItemPage({ params }: { params: Record<string, s
         size="small"
         bordered
         column={{ xs: 1, md: 2 }}
+        styles={{ label: { whiteSpace: 'nowrap' } }}
         items={[
           { key: 'code', label: t('cat.code'), children: d.code },
           { key: 'category', label: t('cat.category'), children: <Tag>{i18n.category(d.category)}</Tag> },
@@ -59,7 +60,8 @@ export default function CatalogueItemPage({ params }: { params: Record<string, s
         ]}
       />
       <Row gutter={[12, 12]}>
-        <Col xs={24} lg={14}>
+        {/* On a phone the question people come with (who is responsible) comes first. */}
+        <Col xs={{ span: 24, order: 2 }} lg={{ span: 14, order: 1 }}>
           <Flex vertical gap={12}>
             <Card size="small" title={c ? t('cat.current', { version: c.version }) : t('cat.noCurrent')}>
               {c && (
@@ -87,7 +89,7 @@ export default function CatalogueItemPage({ params }: { params: Record<string, s
             </Card>
           </Flex>
         </Col>
-        <Col xs={24} lg={10}>
+        <Col xs={{ span: 24, order: 1 }} lg={{ span: 10, order: 2 }}>
           <Flex vertical gap={12}>
             <ResponsibilityPanel code={d.code} />
             {canAmend && agencies.data && <AmendmentForms item={d} agencies={agencies.data} />}
