@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import type { Locator, Page } from 'playwright-core';
 import type { ItemDetail } from '@xietong/shared';
@@ -67,6 +68,16 @@ describe('reading the catalogue', () => {
     expect(await page.getByRole('button', { name: '导入目录' }).count()).toBe(0);
     expect(await page.getByRole('menuitem', { name: '目录导入' }).count()).toBe(0);
     await screenshot(page, 'catalogue-search-pinyin');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '导出 Excel' }).click(),
+    ]);
+    // An XLSX is a zip: it starts with PK.
+    expect(
+      readFileSync(await download.path())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
 
     await row.getByRole('link').click();
     await page.locator(`[data-testid=catalogue-item][data-code="${BILLBOARDS}"]`).waitFor();
