@@ -10,7 +10,7 @@ import {
   type ImportResult,
   type ImportRowError,
 } from '@xietong/shared';
-import { api, keys } from '../app/api.js';
+import { api, ApiError, keys } from '../app/api.js';
 import { newUuid } from '../app/forms.js';
 import { useI18n, type MessageKey } from '../app/i18n.js';
 import { useServerEvent } from '../app/realtime.js';
@@ -152,7 +152,19 @@ export default function CatalogueImportPage() {
         </Upload.Dragger>
       </div>
       <ImportProgress progress={progress} running={run.isPending} />
-      {run.isError && <Alert type="error" role="alert" title={run.error.message} />}
+      {run.isError && (
+        <Alert
+          type="error"
+          role="alert"
+          data-testid="import-refused"
+          // A file the server cannot read at all (a missing column, not a spreadsheet): its own words per problem.
+          title={
+            run.error instanceof ApiError && run.error.body.details?.length
+              ? run.error.body.details.map((d) => d.message).join('；')
+              : run.error.message
+          }
+        />
+      )}
 
       {p && p.errors.length > 0 && (
         <Card size="small" title={t('cat.import.errors')}>
