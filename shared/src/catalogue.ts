@@ -7,6 +7,7 @@
  * strings. A version is in force on [effectiveFrom, effectiveTo): effectiveTo is exclusive and
  * null while the version is current.
  */
+import { Role } from './agencies.js';
 
 export const ITEM_CATEGORIES = [
   '市容环境',
@@ -42,6 +43,12 @@ export const BOUNDARY_CHANGE_REASON_LABELS: Record<BoundaryChangeReason, string>
   dispute_ruling: '争议裁决',
   correction: '更正',
 };
+
+/**
+ * Who may amend boundaries and delegations and import the catalogue: guidance-office arbiters and
+ * system admins (the `catalogue.amend` policy row). The client hides amendment controls from the rest.
+ */
+export const CATALOGUE_AMEND_ROLES: readonly Role[] = [Role.GuidanceArbiter, Role.SystemAdmin];
 
 /** Who does what for an item: the content of one boundary version. */
 export interface Boundary {

@@ -14,6 +14,7 @@ import {
 } from '@xietong/shared';
 import { bootApp, connectSocket, type ClientSocket, type TestApp } from '../support/app.js';
 import { query } from '../support/database.js';
+import { catalogueXlsx as xlsx, type CatalogueRow as Row } from '../support/fixtures.js';
 
 let app: TestApp;
 let arbiter: string;
@@ -344,16 +345,6 @@ describe('amending boundaries', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-
-type Row = Partial<Record<(typeof CATALOGUE_COLUMNS)[number], string>>;
-
-async function xlsx(rows: Row[]): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet('事项');
-  sheet.addRow([...CATALOGUE_COLUMNS]);
-  for (const r of rows) sheet.addRow(CATALOGUE_COLUMNS.map((c) => r[c] ?? ''));
-  return Buffer.from(await book.xlsx.writeBuffer());
-}
 
 const good = (n: number, extra: Row = {}): Row => ({
   事项编码: `TEST-IMP-${String(n).padStart(4, '0')}`,

@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { DEMO_PASSWORD, REPO_ROOT } from './app.js';
+import { afterAll, beforeAll } from '@jest/globals';
+import { bootApp, DEMO_PASSWORD, REPO_ROOT, type TestApp } from './app.js';
+import { Session } from './session.js';
 
 /** Debian's Chromium (`.ci/run` installs it): playwright-core downloads no browser of its own. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -58,4 +60,48 @@ export async function choose(page: Page, label: string, search: string | null, o
     .filter({ hasText: option })
     .first()
     .click();
+}
+
+export interface BrowserSuite {
+  readonly app: TestApp;
+  readonly s: Session;
+  /** A fresh context signed in as `username` (closed after the file's tests). */
+  open(username: string, viewport?: { width: number; height: number }): Promise<Page>;
+}
+
+/** Boots the app and Chromium once for a spec file and closes everything after its tests. */
+export function browserSuite(): BrowserSuite {
+  let app: TestApp | undefined;
+  let s: Session | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([bootApp(), launchBrowser()]);
+    s = await new Session(app).init();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    s?.close();
+    await browser?.close();
+    await app?.close();
+  });
+  const booted = <T>(x: T | undefined): T => {
+    if (x === undefined) throw new Error('the browser suite has not booted yet (use it inside a test)');
+    return x;
+  };
+  return {
+    get app() {
+      return booted(app);
+    },
+    get s() {
+      return booted(s);
+    },
+    async open(username, viewport) {
+      const context = await newContext(booted(browser), booted(app).url, viewport);
+      contexts.push(context);
+      const page = await context.newPage();
+      await signIn(page, username);
+      return page;
+    },
+  };
 }

@@ -1,4 +1,11 @@
-import type { ItemPage, MatterView, ReferralView } from '@xietong/shared';
+import ExcelJS from 'exceljs';
+import {
+  CATALOGUE_COLUMNS,
+  type CatalogueColumn,
+  type ItemPage,
+  type MatterView,
+  type ReferralView,
+} from '@xietong/shared';
 import type { Http } from './app.js';
 
 /** The code of a seeded item whose current boundary delegates it to `township` and is penalised by the bureau. */
@@ -46,4 +53,16 @@ export async function referToLongzhou(http: Http, token: string): Promise<Referr
   );
   if (referral.status !== 201) throw new Error(`referral: ${referral.status} ${JSON.stringify(referral.body)}`);
   return referral.body;
+}
+
+/** One row of a catalogue file, by the office's column names; columns left out are blank. */
+export type CatalogueRow = Partial<Record<CatalogueColumn, string>>;
+
+/** A catalogue XLSX in the office's columns, as county offices keep it. */
+export async function catalogueXlsx(rows: readonly CatalogueRow[]): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('事项');
+  sheet.addRow([...CATALOGUE_COLUMNS]);
+  for (const r of rows) sheet.addRow(CATALOGUE_COLUMNS.map((c) => r[c] ?? ''));
+  return Buffer.from(await book.xlsx.writeBuffer());
 }

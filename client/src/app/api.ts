@@ -5,6 +5,7 @@ import {
   ChannelView,
   ErrorBody,
   HistoryPage,
+  ImportResult,
   ItemDetail,
   ItemPage,
   LoginRequest,
@@ -20,7 +21,10 @@ import {
   StatisticsView,
   TimelineEntryView,
   TokenPair,
+  type AmendBoundaryRequest,
   type CreateMatterRequest,
+  type DelegationChangeRequest,
+  type ItemCategory,
   type CreateReferralRequest,
   type ExtensionDecision,
   type ExtensionRequest,
@@ -52,6 +56,8 @@ interface CallOptions {
   headers?: Record<string, string>;
   /** false: no bearer token (sign-in) */
   auth?: boolean;
+  /** error statuses whose body is an answer, not an ErrorBody (the import's 422 report) */
+  accept?: readonly number[];
 }
 
 async function send(path: string, opts: CallOptions, token: string | null): Promise<Response> {
@@ -79,7 +85,7 @@ async function raw(path: string, opts: CallOptions = {}): Promise<Response> {
     const fresh = await session.refresh(token);
     if (fresh) res = await send(path, opts, fresh);
   }
-  if (!res.ok) {
+  if (!res.ok && !opts.accept?.includes(res.status)) {
     const json: unknown = await res.json().catch(() => undefined);
     const parsed = ErrorBody.safeParse(json);
     throw new ApiError(
@@ -119,10 +125,39 @@ export const api = {
   agencies: () => call('/api/agencies', z.array(AgencySummary)),
   items: (q: string) => call(`/api/catalogue/items${qs({ q, limit: 20 })}`, ItemPage),
   item: (code: string) => call(`/api/catalogue/items/${encodeURIComponent(code)}`, ItemDetail),
-  route: (code: string, kind: ReferralKind, township: string) =>
-    call(`/api/catalogue/items/${encodeURIComponent(code)}/route${qs({ kind, township })}`, RoutingAnswer),
-  responsibility: (code: string, township: string) =>
-    call(`/api/catalogue/items/${encodeURIComponent(code)}/responsibility${qs({ township })}`, ResponsibilityAnswer),
+  route: (code: string, kind: ReferralKind, township: string, date?: string) =>
+    call(`/api/catalogue/items/${encodeURIComponent(code)}/route${qs({ kind, township, date })}`, RoutingAnswer),
+  responsibility: (code: string, township: string, date?: string) =>
+    call(
+      `/api/catalogue/items/${encodeURIComponent(code)}/responsibility${qs({ township, date })}`,
+      ResponsibilityAnswer,
+    ),
+  searchItems: (p: { q?: string; category?: ItemCategory; limit: number; offset: number }) =>
+    call(`/api/catalogue/items${qs(p)}`, ItemPage),
+  amendBoundary: (code: string, input: AmendBoundaryRequest, key: string) =>
+    call(`/api/catalogue/items/${encodeURIComponent(code)}/versions`, ItemDetail, {
+      method: 'POST',
+      body: input,
+      headers: idempotent(key),
+    }),
+  changeDelegation: (code: string, input: DelegationChangeRequest, key: string) =>
+    call(`/api/catalogue/items/${encodeURIComponent(code)}/delegations`, ItemDetail, {
+      method: 'POST',
+      body: input,
+      headers: idempotent(key),
+    }),
+  /** Bad rows answer 422 with the full report (nothing written): a result to show, not an error. */
+  importCatalogue: (file: File, dryRun: boolean, importId: string) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return call(`/api/catalogue/import${qs({ dryRun, importId })}`, ImportResult, {
+      method: 'POST',
+      form,
+      accept: [422],
+    });
+  },
+  exportCatalogue: async (format: 'xlsx' | 'csv'): Promise<Blob> =>
+    (await raw(`/api/catalogue/export${qs({ format })}`)).blob(),
 
   createMatter: (input: CreateMatterRequest, key: string) =>
     call('/api/matters', MatterView, { method: 'POST', body: input, headers: idempotent(key) }),
@@ -190,4 +225,7 @@ export const keys = {
   workflows: ['workflow'] as const,
   workflow: (kind: string, id?: string) => (id ? ['workflow', kind, id] : ['workflow', kind]) as readonly string[],
   attachments: (matterId: string) => ['matter', matterId, 'attachments'] as const,
+  /** everything read from the catalogue: a catalogue.changed event invalidates it all */
+  catalogue: ['catalogue'] as const,
+  catalogueItem: (code: string) => ['catalogue', 'item', code] as const,
 };

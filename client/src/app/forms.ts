@@ -14,3 +14,23 @@ export function newUuid(): string {
   const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
+
+/**
+ * Puts each problem under the form field it names (`delegatedTownshipIds.2` under
+ * `delegatedTownshipIds`) and returns those that name no field of the form, to show above it.
+ */
+export function placeErrors<T>(
+  form: FormInstance<T>,
+  problems: readonly FieldError[],
+  fields: readonly string[],
+): FieldError[] {
+  const placed: FieldError[] = [];
+  const rest: FieldError[] = [];
+  for (const p of problems) {
+    const root = p.field.split('.')[0] ?? '';
+    if (fields.includes(root)) placed.push({ field: root, message: p.message });
+    else rest.push(p);
+  }
+  showErrors(form, placed);
+  return rest;
+}

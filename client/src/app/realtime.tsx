@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import {
@@ -7,6 +7,8 @@ import {
   type ClientToServerEvents,
   type ClockChangedEvent,
   type ReferralChangedEvent,
+  type ServerEventName,
+  type ServerEventPayload,
   type ServerToClientEvents,
 } from '@xietong/shared';
 import { ChannelStore } from '../channels/store.js';
@@ -73,6 +75,7 @@ export function connect(qc: QueryClient, onConnection: (c: Connection) => void):
     }
   });
   socket.on(SocketEvent.SessionRevoked, () => session.clear());
+  socket.on(SocketEvent.CatalogueChanged, () => void qc.invalidateQueries({ queryKey: keys.catalogue }));
 
   const onReferral = (e: ReferralChangedEvent) => {
     if (fresh(e.eventId)) invalidateReferral(qc, e);
@@ -103,17 +106,20 @@ export function connect(qc: QueryClient, onConnection: (c: Connection) => void):
 
 const ConnectionContext = createContext<Connection>('connecting');
 const ChannelContext = createContext<ChannelStore | null>(null);
+const SocketContext = createContext<AppSocket | null>(null);
 
 /** Holds the socket for the signed-in user; closes it on sign-out. */
 export function RealtimeProvider({ userId, children }: { userId: string; children: ReactNode }) {
   const qc = useQueryClient();
   const [connection, setConnection] = useState<Connection>('connecting');
   const [channels, setChannels] = useState<ChannelStore | null>(null);
+  const [socket, setSocket] = useState<AppSocket | null>(null);
   useEffect(() => {
     setConnection('connecting');
     const socket = connect(qc, setConnection);
     const store = new ChannelStore(socket, qc);
     setChannels(store);
+    setSocket(socket);
     return () => {
       store.close();
       socket.removeAllListeners();
@@ -122,12 +128,28 @@ export function RealtimeProvider({ userId, children }: { userId: string; childre
   }, [qc, userId]);
   return (
     <ConnectionContext.Provider value={connection}>
-      <ChannelContext.Provider value={channels}>{children}</ChannelContext.Provider>
+      <ChannelContext.Provider value={channels}>
+        <SocketContext.Provider value={socket}>{children}</SocketContext.Provider>
+      </ChannelContext.Provider>
     </ConnectionContext.Provider>
   );
 }
 
 export const useConnection = (): Connection => useContext(ConnectionContext);
+
+/** Calls `handler` for each `event` the server sends while the calling screen is mounted. */
+export function useServerEvent<E extends ServerEventName>(event: E, handler: (payload: ServerEventPayload<E>) => void) {
+  const socket = useContext(SocketContext);
+  // The latest handler, so a re-render does not re-subscribe (and miss nothing in between).
+  const latest = useRef(handler);
+  latest.current = handler;
+  useEffect(() => {
+    if (!socket) return;
+    const listener = ((payload: ServerEventPayload<E>) => latest.current(payload)) as ServerToClientEvents[E];
+    (socket as Socket).on(event, listener as never);
+    return () => void (socket as Socket).off(event, listener as never);
+  }, [socket, event]);
+}
 
 /** The conversations of this session (null for the moment before the socket exists). */
 export function useChannelStore(): ChannelStore | null {

@@ -3,6 +3,7 @@ import {
   AuditOutlined,
   BarChartOutlined,
   BellOutlined,
+  BookOutlined,
   CalendarOutlined,
   ExceptionOutlined,
   MessageOutlined,
@@ -10,8 +11,16 @@ import {
   InboxOutlined,
   SendOutlined,
   UnorderedListOutlined,
+  UploadOutlined,
 } from '@ant-design/icons';
-import { DISPUTE_PARTY_ROLES, REFERRAL_RECEIVER_ROLES, REFERRAL_SENDER_ROLES, Role, type Me } from '@xietong/shared';
+import {
+  CATALOGUE_AMEND_ROLES,
+  DISPUTE_PARTY_ROLES,
+  REFERRAL_RECEIVER_ROLES,
+  REFERRAL_SENDER_ROLES,
+  Role,
+  type Me,
+} from '@xietong/shared';
 import type { MessageKey } from './i18n.js';
 
 /**
@@ -40,6 +49,9 @@ const InterviewsPage = lazy(() => import('../pages/InterviewsPage.js'));
 const DisputesPage = lazy(() => import('../pages/DisputesPage.js'));
 const EnforcementsPage = lazy(() => import('../pages/EnforcementsPage.js'));
 const DashboardPage = lazy(() => import('../pages/DashboardPage.js'));
+const CataloguePage = lazy(() => import('../pages/CataloguePage.js'));
+const CatalogueItemPage = lazy(() => import('../pages/CatalogueItemPage.js'));
+const CatalogueImportPage = lazy(() => import('../pages/CatalogueImportPage.js'));
 const NotificationsPage = lazy(() => import('../pages/NotificationsPage.js'));
 
 /** A workflow's list in the menu and its detail page, reached from the list or a link. */
@@ -115,6 +127,22 @@ export const SCREENS: readonly Screen[] = [
     // The statistics.read policy row: agency heads for their units, the guidance office and oversight county-wide.
     roles: [Role.AgencyHead, Role.GuidanceArbiter, Role.Auditor, Role.SystemAdmin],
     Component: DashboardPage,
+  },
+  {
+    key: 'catalogue',
+    path: '/catalogue',
+    menu: { label: 'menu.catalogue', icon: <BookOutlined /> },
+    // Everyone reads the catalogue (catalogue.read); only arbiters amend and import it.
+    roles: 'all',
+    Component: CataloguePage,
+  },
+  { key: 'catalogue-item', path: '/catalogue/items/:code', roles: 'all', Component: CatalogueItemPage },
+  {
+    key: 'catalogue-import',
+    path: '/catalogue/import',
+    menu: { label: 'menu.catalogueImport', icon: <UploadOutlined /> },
+    roles: CATALOGUE_AMEND_ROLES,
+    Component: CatalogueImportPage,
   },
   {
     key: 'notifications',

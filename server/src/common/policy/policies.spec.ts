@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ROLES, Role } from '@xietong/shared';
+import { CATALOGUE_AMEND_ROLES, ROLES, Role } from '@xietong/shared';
 import type { Actor } from './actor.js';
 import { POLICIES, type ChannelScoped, type PolicyName } from './policies.js';
 import { PolicyService } from './policy.service.js';
@@ -38,6 +38,11 @@ describe('the policy table', () => {
     const a = actor([Role.Auditor]);
     expect(policy.can(a, 'user.list', { agencyId: 'agency-b' })).toBe(true);
     expect(policy.can(a, 'user.manage', { agencyId: 'agency-a' })).toBe(false);
+  });
+
+  it('lets exactly the roles the client shows amendment controls to amend the catalogue', () => {
+    const allowed = ROLES.filter((r) => policy.canAttempt(actor([r]), 'catalogue.amend'));
+    expect(allowed.sort()).toEqual([...CATALOGUE_AMEND_ROLES].sort());
   });
 
   it('answers 403 with the rule’s description when an object is out of reach', () => {
