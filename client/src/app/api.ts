@@ -20,6 +20,12 @@ import {
   StatisticsView,
   TimelineEntryView,
   TokenPair,
+  UserSummary,
+  type CreateEnforcementRequest,
+  type CreateInterviewRequest,
+  type CreateUserRequest,
+  type OpenDisputeRequest,
+  type UpdateUserRequest,
   type CreateMatterRequest,
   type CreateReferralRequest,
   type ExtensionDecision,
@@ -164,6 +170,13 @@ export const api = {
   workflow: <T>(base: string, id: string, schema: z.ZodType<T>) => call(`/api/${base}/${id}`, schema),
   workflowAct: <T>(base: string, id: string, action: string, input: unknown, schema: z.ZodType<T>) =>
     call(`/api/${base}/${id}/actions/${action}`, schema, { method: 'POST', body: input }),
+  /** Creates a workflow object on a matter: an interview, a dispute or an enforcement application. */
+  createWorkflow: <T>(
+    base: string,
+    input: CreateInterviewRequest | OpenDisputeRequest | CreateEnforcementRequest,
+    schema: z.ZodType<T>,
+    key: string,
+  ) => call(`/api/${base}`, schema, { method: 'POST', body: input, headers: idempotent(key) }),
   invitation: async (interviewId: string): Promise<Blob> =>
     (await raw(`/api/interviews/${interviewId}/invitation.ics`)).blob(),
 
@@ -171,6 +184,14 @@ export const api = {
     call(`/api/statistics${qs({ from: `${year}-01-01`, to: `${year}-12-31` })}`, StatisticsView),
   annualReport: async (year: number, format: 'xlsx' | 'pdf'): Promise<Blob> =>
     (await raw(`/api/reports/annual${qs({ year, format })}`)).blob(),
+
+  users: (agencyId: string) => call(`/api/agencies/${agencyId}/users`, z.array(UserSummary)),
+  createUser: (agencyId: string, input: CreateUserRequest, key: string) =>
+    call(`/api/agencies/${agencyId}/users`, UserSummary, { method: 'POST', body: input, headers: idempotent(key) }),
+  updateUser: (userId: string, input: UpdateUserRequest) =>
+    call(`/api/users/${userId}`, UserSummary, { method: 'PATCH', body: input }),
+  /** Sets the short-lived cookie the queue dashboard (a page, not an API) accepts. */
+  dashboardSession: () => none('/api/auth/dashboard-session', { method: 'POST' }),
 
   notifications: () => call('/api/notifications', NotificationList),
   markRead: (id: string) => none(`/api/notifications/${id}/read`, { method: 'POST' }),
@@ -190,4 +211,5 @@ export const keys = {
   workflows: ['workflow'] as const,
   workflow: (kind: string, id?: string) => (id ? ['workflow', kind, id] : ['workflow', kind]) as readonly string[],
   attachments: (matterId: string) => ['matter', matterId, 'attachments'] as const,
+  users: (agencyId: string) => ['users', agencyId] as const,
 };

@@ -7,6 +7,7 @@ import {
   ExceptionOutlined,
   MessageOutlined,
   SafetyOutlined,
+  SettingOutlined,
   InboxOutlined,
   SendOutlined,
   UnorderedListOutlined,
@@ -41,6 +42,7 @@ const DisputesPage = lazy(() => import('../pages/DisputesPage.js'));
 const EnforcementsPage = lazy(() => import('../pages/EnforcementsPage.js'));
 const DashboardPage = lazy(() => import('../pages/DashboardPage.js'));
 const NotificationsPage = lazy(() => import('../pages/NotificationsPage.js'));
+const AdminPage = lazy(() => import('../pages/AdminPage.js'));
 
 /** A workflow's list in the menu and its detail page, reached from the list or a link. */
 function workflow(
@@ -115,6 +117,15 @@ export const SCREENS: readonly Screen[] = [
     // The statistics.read policy row: agency heads for their units, the guidance office and oversight county-wide.
     roles: [Role.AgencyHead, Role.GuidanceArbiter, Role.Auditor, Role.SystemAdmin],
     Component: DashboardPage,
+  },
+  {
+    key: 'admin',
+    // Not /admin: the server owns that prefix (the queue dashboard), so a reload there would not reach the app.
+    path: '/manage',
+    menu: { label: 'menu.admin', icon: <SettingOutlined /> },
+    // The user.list policy row: agency admins their own agency, system admins and auditors all (auditors read only).
+    roles: [Role.AgencyAdmin, Role.SystemAdmin, Role.Auditor],
+    Component: AdminPage,
   },
   {
     key: 'notifications',
