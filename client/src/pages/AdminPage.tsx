@@ -45,9 +45,7 @@ function useServerErrors<T>(form: ReturnType<typeof Form.useForm<T>>[0]) {
   const [error, setError] = useState('');
   const fail = (err: Error, conflictField?: { field: string; message: string }) => {
     const details: FieldError[] =
-      err instanceof ApiError
-        ? (err.body.details ?? (err.status === 409 && conflictField ? [conflictField] : []))
-        : [];
+      err instanceof ApiError ? (err.body.details ?? (err.status === 409 && conflictField ? [conflictField] : [])) : [];
     showErrors(form, details);
     setError(err.message);
   };
@@ -283,7 +281,7 @@ function Users({ agency }: { agency: AgencySummary }) {
                             title={t('admin.user.disableConfirm', { name: u.displayName })}
                             okText={t('admin.user.disable')}
                             cancelText={t('common.cancel')}
-                            onConfirm={() => toggle.mutateAsync(u).catch(() => undefined)}
+                            onConfirm={() => toggle.mutate(u)}
                           >
                             <Button size="small" danger aria-label={`${t('admin.user.disable')} ${u.username}`}>
                               {t('admin.user.disable')}
@@ -354,7 +352,9 @@ export default function AdminPage() {
     const list = (agencies.data ?? []).filter((a) => everyAgency || a.id === me.agencyId);
     const f = filter.trim().toLowerCase();
     return f
-      ? list.filter((a) => a.nameZh.includes(f) || a.code.toLowerCase().includes(f) || a.nameEn.toLowerCase().includes(f))
+      ? list.filter(
+          (a) => a.nameZh.includes(f) || a.code.toLowerCase().includes(f) || a.nameEn.toLowerCase().includes(f),
+        )
       : list;
   }, [agencies.data, everyAgency, me.agencyId, filter]);
   const selected = (agencies.data ?? []).find((a) => a.id === selectedId) ?? me.agency;

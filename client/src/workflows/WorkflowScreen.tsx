@@ -43,6 +43,7 @@ import { showErrors } from '../app/forms.js';
 import { useI18n, type MessageKey } from '../app/i18n.js';
 import { Link, navigate } from '../app/router.js';
 import { Attachments, MatterTimeline } from '../referrals/MatterPanels.js';
+import { CreateWorkflow } from './CreateWorkflow.js';
 import { REVIEW, type AnyLifecycle, type WorkflowBase, type WorkflowKindDef } from './kinds.js';
 
 type Values = Record<string, unknown>;
@@ -427,9 +428,12 @@ function WorkflowList<V extends WorkflowBase>({ def }: { def: WorkflowKindDef<V>
   if (list.isError) return <Alert type="error" title={list.error.message} />;
   return (
     <Flex vertical gap={8}>
-      <Typography.Title level={4} style={{ margin: 0 }}>
-        {t(`wf.${def.kind}.title`)}
-      </Typography.Title>
+      <Flex justify="space-between" align="center" gap={8} wrap>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {t(`wf.${def.kind}.title`)}
+        </Typography.Title>
+        <CreateWorkflow def={def} />
+      </Flex>
       <List<V>
         loading={list.isPending}
         bordered
