@@ -114,7 +114,11 @@ function CreateUser({ agency, onClose }: { agency: AgencySummary; onClose: () =>
           <Input.Password autoComplete="new-password" />
         </Form.Item>
         <Form.Item name="roles" label={t('admin.user.roles')} required>
-          <Checkbox.Group options={grantable(me, agency).map((r) => ({ value: r, label: i18n.role(r) }))} />
+          <Checkbox.Group
+            role="group"
+            aria-label={t('admin.user.roles')}
+            options={grantable(me, agency).map((r) => ({ value: r, label: i18n.role(r) }))}
+          />
         </Form.Item>
       </Form>
     </Modal>
@@ -184,7 +188,11 @@ function EditUser({ agency, user, onClose }: { agency: AgencySummary; user: User
           <Input autoComplete="off" autoFocus />
         </Form.Item>
         <Form.Item name="roles" label={t('admin.user.roles')} required>
-          <Checkbox.Group options={options.map((r) => ({ value: r, label: i18n.role(r) }))} />
+          <Checkbox.Group
+            role="group"
+            aria-label={t('admin.user.roles')}
+            options={options.map((r) => ({ value: r, label: i18n.role(r) }))}
+          />
         </Form.Item>
         <Form.Item name="password" label={t('admin.user.newPassword')}>
           <Input.Password autoComplete="new-password" />

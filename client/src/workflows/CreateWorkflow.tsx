@@ -177,7 +177,10 @@ function CreateForm<V extends WorkflowBase>({
         {kind === 'interview' && (
           <>
             <Form.Item name="reason" label={t('wf.create.reason')} required>
-              <Radio.Group options={REASONS.map((r) => ({ value: r, label: t(`wf.create.reason.${r}`) }))} />
+              <Radio.Group
+                aria-label={t('wf.create.reason')}
+                options={REASONS.map((r) => ({ value: r, label: t(`wf.create.reason.${r}`) }))}
+              />
             </Form.Item>
             <Form.Item name="invitedAgencyIds" label={t('wf.create.invited')} required>
               <Select mode="multiple" showSearch={{ optionFilterProp: 'label' }} options={others} />
@@ -199,7 +202,10 @@ function CreateForm<V extends WorkflowBase>({
               <Select showSearch={{ optionFilterProp: 'label' }} options={others} />
             </Form.Item>
             <Form.Item name="pattern" label={t('wf.create.pattern')} required>
-              <Radio.Group options={DISPUTE_PATTERNS.map((p) => ({ value: p, label: t(PATTERN_LABEL[p]) }))} />
+              <Radio.Group
+                aria-label={t('wf.create.pattern')}
+                options={DISPUTE_PATTERNS.map((p) => ({ value: p, label: t(PATTERN_LABEL[p]) }))}
+              />
             </Form.Item>
             <Form.Item name="stance" label={t('wf.field.stance')}>
               <Select allowClear options={DISPUTE_STANCES.map((s) => ({ value: s, label: t(`wf.stance.${s}`) }))} />

@@ -150,7 +150,11 @@ function FieldInput({ field, v, files }: { field: string; v: WorkflowBase; files
     const participants = (v as unknown as InterviewView).participants;
     return (
       <Form.Item name={field} label={label} required initialValue={participants.map((p) => p.agency.id)}>
-        <Checkbox.Group options={participants.map((p) => ({ value: p.agency.id, label: p.agency.nameZh }))} />
+        <Checkbox.Group
+          role="group"
+          aria-label={label}
+          options={participants.map((p) => ({ value: p.agency.id, label: p.agency.nameZh }))}
+        />
       </Form.Item>
     );
   }
