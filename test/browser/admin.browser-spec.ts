@@ -101,8 +101,8 @@ describe('the admin screen', () => {
     expect(await newcomer.getByTestId('who').count()).toBe(0);
   });
 
-  it('an agency admin changes a role with the keyboard alone', async () => {
-    const admin = await open('lz.admin');
+  it('an agency admin changes a role with the keyboard alone, on a phone', async () => {
+    const admin = await open('lz.admin', PHONE);
     await admin.goto('/manage');
     const users = admin.locator('[data-testid=admin-users][data-agency="XZ-LZ"]');
     await users.getByRole('button', { name: '编辑 lz.head' }).focus();
@@ -116,6 +116,7 @@ describe('the admin screen', () => {
     await admin.keyboard.press('Enter');
     await admin.getByText('已保存 lz.head').waitFor();
     await users.locator('[data-username="lz.head"]').filter({ hasText: '联络员' }).waitFor();
+    await screenshot(admin, 'admin-phone');
   });
 
   it('a system admin sees every agency and opens the queue dashboard', async () => {

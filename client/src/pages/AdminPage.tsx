@@ -7,6 +7,7 @@ import {
   Checkbox,
   Flex,
   Form,
+  Grid,
   Input,
   Modal,
   Popconfirm,
@@ -14,6 +15,7 @@ import {
   Table,
   Tag,
   Typography,
+  type TableColumnsType,
 } from 'antd';
 import { DashboardOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -208,6 +210,7 @@ function Users({ agency }: { agency: AgencySummary }) {
   const me = useMe();
   const { message } = App.useApp();
   const qc = useQueryClient();
+  const phone = !Grid.useBreakpoint().md;
   const manage = has(me, Role.SystemAdmin) || (has(me, Role.AgencyAdmin) && agency.id === me.agencyId);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<UserSummary | null>(null);
@@ -220,6 +223,79 @@ function Users({ agency }: { agency: AgencySummary }) {
     },
     onError: (err) => void message.error(err.message),
   });
+  const name = (u: UserSummary) => (u.id === me.id ? `${u.displayName}（${t('admin.user.self')}）` : u.displayName);
+  const roles = (u: UserSummary) => (
+    <Space size={4} wrap>
+      {u.roles.map((r) => (
+        <Tag key={r}>{i18n.role(r)}</Tag>
+      ))}
+    </Space>
+  );
+  const status = (u: UserSummary) =>
+    u.active ? <Tag color="green">{t('admin.user.active')}</Tag> : <Tag>{t('admin.user.inactive')}</Tag>;
+  const actions = (u: UserSummary) =>
+    manage && (
+      <Space size={4} wrap>
+        <Button size="small" onClick={() => setEditing(u)} aria-label={`${t('admin.user.edit')} ${u.username}`}>
+          {t('admin.user.edit')}
+        </Button>
+        {u.id !== me.id &&
+          (u.active ? (
+            <Popconfirm
+              title={t('admin.user.disableConfirm', { name: u.displayName })}
+              okText={t('admin.user.disable')}
+              cancelText={t('common.cancel')}
+              onConfirm={() => toggle.mutate(u)}
+            >
+              <Button size="small" danger aria-label={`${t('admin.user.disable')} ${u.username}`}>
+                {t('admin.user.disable')}
+              </Button>
+            </Popconfirm>
+          ) : (
+            <Button
+              size="small"
+              loading={toggle.isPending && toggle.variables.id === u.id}
+              onClick={() => toggle.mutate(u)}
+              aria-label={`${t('admin.user.enable')} ${u.username}`}
+            >
+              {t('admin.user.enable')}
+            </Button>
+          ))}
+      </Space>
+    );
+  const columns: TableColumnsType<UserSummary> = [
+    { title: t('admin.user.username'), dataIndex: 'username' },
+    { title: t('admin.user.displayName'), key: 'name', render: (_, u) => name(u) },
+    { title: t('admin.user.roles'), key: 'roles', render: (_, u) => roles(u) },
+    { title: t('admin.user.status'), key: 'status', render: (_, u) => status(u) },
+    ...(manage
+      ? [{ title: t('admin.user.actions'), key: 'actions', render: (_: unknown, u: UserSummary) => actions(u) }]
+      : []),
+  ];
+  // At phone width two columns, each stacked, so nothing hides behind a sideways scroll.
+  const phoneColumns: TableColumnsType<UserSummary> = [
+    {
+      title: t('admin.user.displayName'),
+      key: 'who',
+      render: (_, u) => (
+        <Flex vertical gap={4}>
+          <Typography.Text strong>{name(u)}</Typography.Text>
+          <Typography.Text type="secondary">{u.username}</Typography.Text>
+          {roles(u)}
+        </Flex>
+      ),
+    },
+    {
+      title: t('admin.user.status'),
+      key: 'state',
+      render: (_, u) => (
+        <Flex vertical gap={4} align="start">
+          {status(u)}
+          {actions(u)}
+        </Flex>
+      ),
+    },
+  ];
   return (
     <Card
       size="small"
@@ -244,73 +320,7 @@ function Users({ agency }: { agency: AgencySummary }) {
         pagination={false}
         scroll={{ x: 'max-content' }}
         onRow={(u) => ({ 'data-username': u.username, 'data-active': String(u.active) }) as never}
-        columns={[
-          { title: t('admin.user.username'), dataIndex: 'username' },
-          {
-            title: t('admin.user.displayName'),
-            dataIndex: 'displayName',
-            render: (name: string, u) => (u.id === me.id ? `${name}（${t('admin.user.self')}）` : name),
-          },
-          {
-            title: t('admin.user.roles'),
-            dataIndex: 'roles',
-            responsive: ['md'],
-            render: (roles: Role[]) => (
-              <Space size={4} wrap>
-                {roles.map((r) => (
-                  <Tag key={r}>{i18n.role(r)}</Tag>
-                ))}
-              </Space>
-            ),
-          },
-          {
-            title: t('admin.user.status'),
-            dataIndex: 'active',
-            render: (active: boolean) =>
-              active ? <Tag color="green">{t('admin.user.active')}</Tag> : <Tag>{t('admin.user.inactive')}</Tag>,
-          },
-          ...(manage
-            ? [
-                {
-                  title: t('admin.user.actions'),
-                  key: 'actions',
-                  render: (_: unknown, u: UserSummary) => (
-                    <Space size={4}>
-                      <Button
-                        size="small"
-                        onClick={() => setEditing(u)}
-                        aria-label={`${t('admin.user.edit')} ${u.username}`}
-                      >
-                        {t('admin.user.edit')}
-                      </Button>
-                      {u.id !== me.id &&
-                        (u.active ? (
-                          <Popconfirm
-                            title={t('admin.user.disableConfirm', { name: u.displayName })}
-                            okText={t('admin.user.disable')}
-                            cancelText={t('common.cancel')}
-                            onConfirm={() => toggle.mutate(u)}
-                          >
-                            <Button size="small" danger aria-label={`${t('admin.user.disable')} ${u.username}`}>
-                              {t('admin.user.disable')}
-                            </Button>
-                          </Popconfirm>
-                        ) : (
-                          <Button
-                            size="small"
-                            loading={toggle.isPending && toggle.variables.id === u.id}
-                            onClick={() => toggle.mutate(u)}
-                            aria-label={`${t('admin.user.enable')} ${u.username}`}
-                          >
-                            {t('admin.user.enable')}
-                          </Button>
-                        ))}
-                    </Space>
-                  ),
-                },
-              ]
-            : []),
-        ]}
+        columns={phone ? phoneColumns : columns}
       />
       {creating && <CreateUser agency={agency} onClose={() => setCreating(false)} />}
       {editing && <EditUser agency={agency} user={editing} onClose={() => setEditing(null)} />}
