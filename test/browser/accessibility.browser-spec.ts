@@ -41,7 +41,7 @@ async function unnamed(page: Page): Promise<string[]> {
 /** Fails naming every unnamed control on the page, and whether the page scrolls sideways at this width. */
 async function check(page: Page, what: string): Promise<void> {
   expect({ what, unnamed: await unnamed(page) }).toEqual({ what, unnamed: [] });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
   expect({ what, overflow: overflow > 1 }).toEqual({ what, overflow: false });
 }
 
