@@ -136,6 +136,13 @@ describe('the admin screen', () => {
     await tab.waitForURL('**/admin/queues**');
     await tab.getByText('协同平台队列').first().waitFor();
     await screenshot(tab, 'admin-queue-dashboard');
+
+    // The screen in English, after the switch.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Agencies and users' }).waitFor();
+    await page.getByText('Users of Longyou County Public Security Bureau').waitFor();
+    await page.getByRole('button', { name: 'New user' }).waitFor();
+    await screenshot(page, 'admin-sysadmin-en');
   });
 
   it('a non-admin sees no admin screen, not in the menu and not by its address', async () => {

@@ -36,6 +36,7 @@ import { newUuid, showErrors } from '../app/forms.js';
 import { useI18n } from '../app/i18n.js';
 import { useMe } from '../app/session.js';
 
+const nameOf = (lang: string, a: AgencySummary) => (lang === 'zh' ? a.nameZh : a.nameEn);
 const has = (me: Me, ...roles: Role[]) => roles.some((r) => me.roles.includes(r));
 
 /** Roles this admin may grant in this agency: those that fit its kind, less the system-only ones. */
@@ -96,7 +97,7 @@ function CreateUser({ agency, onClose }: { agency: AgencySummary; onClose: () =>
   return (
     <Modal
       open
-      title={`${t('admin.user.create')} · ${agency.nameZh}`}
+      title={`${t('admin.user.create')} · ${nameOf(i18n.lang, agency)}`}
       okText={t('admin.user.create')}
       cancelText={t('common.cancel')}
       confirmLoading={create.isPending}
@@ -299,7 +300,7 @@ function Users({ agency }: { agency: AgencySummary }) {
   return (
     <Card
       size="small"
-      title={t('admin.users', { agency: agency.nameZh })}
+      title={t('admin.users', { agency: nameOf(i18n.lang, agency) })}
       data-testid="admin-users"
       data-agency={agency.code}
       extra={
@@ -425,7 +426,7 @@ export default function AdminPage() {
                   size="small"
                   type={a.id === selected.id ? 'primary' : 'default'}
                   aria-pressed={a.id === selected.id}
-                  aria-label={`${t('admin.agency.users')} ${a.nameZh}`}
+                  aria-label={`${t('admin.agency.users')} ${nameOf(i18n.lang, a)}`}
                   onClick={() => setSelectedId(a.id)}
                 >
                   {t('admin.agency.users')}
