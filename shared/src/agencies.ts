@@ -59,6 +59,9 @@ export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
 /** Roles whose job is oversight across agencies; every such cross-agency read is audited. */
 export const OVERSIGHT_ROLES: readonly Role[] = [Role.SystemAdmin, Role.Auditor];
 
+/** Roles only a system admin may grant: they reach across agencies (the admin API and screen both read this). */
+export const SYSTEM_GRANTED_ROLES: readonly Role[] = [Role.SystemAdmin, ...OVERSIGHT_ROLES, Role.AgencyAdmin];
+
 /** Which roles make sense in which kind of agency; the admin API refuses the rest. */
 export const ROLES_BY_AGENCY_KIND: Record<AgencyKind, readonly Role[]> = {
   enforcement_bureau: [

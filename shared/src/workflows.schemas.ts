@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Role } from './agencies.js';
 import { AgencyRef, IsoDate } from './catalogue.schemas.js';
 import { REFERRAL_KINDS } from './catalogue.js';
 import { CLOCK_CODES } from './legal-clocks.js';
@@ -18,6 +19,16 @@ const ids = z.array(z.uuid('须为 id')).max(50);
 
 export const WORKFLOW_KINDS = ['dispute', 'review', 'enforcement', 'interview'] as const;
 export type WorkflowKind = (typeof WORKFLOW_KINDS)[number];
+
+/**
+ * Who may start each workflow by hand (agencies on the matter): the policy rows `interview.create`,
+ * `dispute.open` and `enforcement.create`, and the client's "新建" buttons, read this one table.
+ */
+export const WORKFLOW_CREATE_ROLES: Record<Exclude<WorkflowKind, 'review'>, readonly Role[]> = {
+  interview: [Role.CaseOfficer, Role.LiaisonOfficer, Role.TownshipStaff, Role.AgencyHead],
+  dispute: [Role.CaseOfficer, Role.LiaisonOfficer, Role.TownshipStaff, Role.AgencyHead],
+  enforcement: [Role.CaseOfficer, Role.LiaisonOfficer, Role.AgencyHead],
+};
 
 /** A legal clock on a workflow object (a dispute, review, court application or interview). */
 export const WorkflowClockView = z

@@ -22,6 +22,12 @@ import {
   TimelineEntryView,
   TokenPair,
   type AmendBoundaryRequest,
+  UserSummary,
+  type CreateEnforcementRequest,
+  type CreateInterviewRequest,
+  type CreateUserRequest,
+  type OpenDisputeRequest,
+  type UpdateUserRequest,
   type CreateMatterRequest,
   type DelegationChangeRequest,
   type ItemCategory,
@@ -199,6 +205,13 @@ export const api = {
   workflow: <T>(base: string, id: string, schema: z.ZodType<T>) => call(`/api/${base}/${id}`, schema),
   workflowAct: <T>(base: string, id: string, action: string, input: unknown, schema: z.ZodType<T>) =>
     call(`/api/${base}/${id}/actions/${action}`, schema, { method: 'POST', body: input }),
+  /** Creates a workflow object on a matter: an interview, a dispute or an enforcement application. */
+  createWorkflow: <T>(
+    base: string,
+    input: CreateInterviewRequest | OpenDisputeRequest | CreateEnforcementRequest,
+    schema: z.ZodType<T>,
+    key: string,
+  ) => call(`/api/${base}`, schema, { method: 'POST', body: input, headers: idempotent(key) }),
   invitation: async (interviewId: string): Promise<Blob> =>
     (await raw(`/api/interviews/${interviewId}/invitation.ics`)).blob(),
 
@@ -206,6 +219,14 @@ export const api = {
     call(`/api/statistics${qs({ from: `${year}-01-01`, to: `${year}-12-31` })}`, StatisticsView),
   annualReport: async (year: number, format: 'xlsx' | 'pdf'): Promise<Blob> =>
     (await raw(`/api/reports/annual${qs({ year, format })}`)).blob(),
+
+  users: (agencyId: string) => call(`/api/agencies/${agencyId}/users`, z.array(UserSummary)),
+  createUser: (agencyId: string, input: CreateUserRequest, key: string) =>
+    call(`/api/agencies/${agencyId}/users`, UserSummary, { method: 'POST', body: input, headers: idempotent(key) }),
+  updateUser: (userId: string, input: UpdateUserRequest) =>
+    call(`/api/users/${userId}`, UserSummary, { method: 'PATCH', body: input }),
+  /** Sets the short-lived cookie the queue dashboard (a page, not an API) accepts. */
+  dashboardSession: () => none('/api/auth/dashboard-session', { method: 'POST' }),
 
   notifications: () => call('/api/notifications', NotificationList),
   markRead: (id: string) => none(`/api/notifications/${id}/read`, { method: 'POST' }),
@@ -228,4 +249,5 @@ export const keys = {
   /** everything read from the catalogue: a catalogue.changed event invalidates it all */
   catalogue: ['catalogue'] as const,
   catalogueItem: (code: string) => ['catalogue', 'item', code] as const,
+  users: (agencyId: string) => ['users', agencyId] as const,
 };

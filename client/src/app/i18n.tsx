@@ -26,6 +26,7 @@ import {
   type Role,
   type RoutingRuleCode,
 } from '@xietong/shared';
+import { ADMIN_EN, ADMIN_ZH } from './i18n.admin.js';
 
 /**
  * The i18n layer: Chinese first, English as the switch. Domain labels in Chinese come from
@@ -400,6 +401,7 @@ const zh = {
   'tl.clock.overdue': '期限已到仍未办理',
   'tl.clock.escalate': '逾期升级',
   'tl.workflow.opened': '发起{name}',
+  ...ADMIN_ZH,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -774,6 +776,7 @@ const en: Record<MessageKey, string> = {
   'tl.clock.overdue': 'Deadline passed',
   'tl.clock.escalate': 'Escalated as overdue',
   'tl.workflow.opened': '{name} opened',
+  ...ADMIN_EN,
 };
 
 const STATE_EN: Record<ReferralState, string> = {

@@ -8,6 +8,7 @@ import {
   ExceptionOutlined,
   MessageOutlined,
   SafetyOutlined,
+  SettingOutlined,
   InboxOutlined,
   SendOutlined,
   UnorderedListOutlined,
@@ -53,6 +54,7 @@ const CataloguePage = lazy(() => import('../pages/CataloguePage.js'));
 const CatalogueItemPage = lazy(() => import('../pages/CatalogueItemPage.js'));
 const CatalogueImportPage = lazy(() => import('../pages/CatalogueImportPage.js'));
 const NotificationsPage = lazy(() => import('../pages/NotificationsPage.js'));
+const AdminPage = lazy(() => import('../pages/AdminPage.js'));
 
 /** A workflow's list in the menu and its detail page, reached from the list or a link. */
 function workflow(
@@ -143,6 +145,15 @@ export const SCREENS: readonly Screen[] = [
     menu: { label: 'menu.catalogueImport', icon: <UploadOutlined /> },
     roles: CATALOGUE_AMEND_ROLES,
     Component: CatalogueImportPage,
+  },
+  {
+    key: 'admin',
+    // Not /admin: the server owns that prefix (the queue dashboard), so a reload there would not reach the app.
+    path: '/manage',
+    menu: { label: 'menu.admin', icon: <SettingOutlined /> },
+    // The user.list policy row: agency admins their own agency, system admins and auditors all (auditors read only).
+    roles: [Role.AgencyAdmin, Role.SystemAdmin, Role.Auditor],
+    Component: AdminPage,
   },
   {
     key: 'notifications',

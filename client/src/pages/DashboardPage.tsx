@@ -43,7 +43,10 @@ export default function DashboardPage() {
   const { message } = App.useApp();
   const [year, setYear] = useState(new Date().getFullYear() - 1);
   const stats = useQuery({ queryKey: ['statistics', year], queryFn: () => api.statistics(year) });
-  const download = (format: 'xlsx' | 'pdf') =>
+  // The report is built on request (a PDF takes a few seconds): its button spins meanwhile.
+  const [building, setBuilding] = useState<'xlsx' | 'pdf' | null>(null);
+  const download = (format: 'xlsx' | 'pdf') => {
+    setBuilding(format);
     void api
       .annualReport(year, format)
       .then((blob) => {
@@ -54,7 +57,9 @@ export default function DashboardPage() {
         a.click();
         setTimeout(() => URL.revokeObjectURL(url), 10_000);
       })
-      .catch((err: Error) => void message.error(err.message));
+      .catch((err: Error) => void message.error(err.message))
+      .finally(() => setBuilding(null));
+  };
 
   const s = stats.data;
   return (
@@ -65,10 +70,10 @@ export default function DashboardPage() {
         </Typography.Title>
         <InputNumber aria-label={t('dash.year')} min={2000} max={2100} value={year} onChange={(v) => v && setYear(v)} />
         <Space>
-          <Button icon={<DownloadOutlined />} onClick={() => download('xlsx')}>
+          <Button icon={<DownloadOutlined />} loading={building === 'xlsx'} onClick={() => download('xlsx')}>
             {t('dash.report.xlsx')}
           </Button>
-          <Button icon={<DownloadOutlined />} onClick={() => download('pdf')}>
+          <Button icon={<DownloadOutlined />} loading={building === 'pdf'} onClick={() => download('pdf')}>
             {t('dash.report.pdf')}
           </Button>
         </Space>

@@ -216,6 +216,7 @@ export default function SendPage() {
         </Form.Item>
         <Form.Item name={['party', 'kind']} label={t('matter.party.kind')} required>
           <Radio.Group
+            aria-label={t('matter.party.kind')}
             options={[
               { value: 'person', label: t('matter.party.person') },
               { value: 'company', label: t('matter.party.company') },
@@ -230,6 +231,7 @@ export default function SendPage() {
         </Form.Item>
         <Form.Item name="procedure" label={t('matter.procedure')} required>
           <Radio.Group
+            aria-label={t('matter.procedure')}
             options={[
               { value: 'general', label: t('matter.procedure.general') },
               { value: 'simple', label: t('matter.procedure.simple') },
@@ -237,7 +239,11 @@ export default function SendPage() {
           />
         </Form.Item>
         <Form.Item name="flags" label={t('matter.flags')}>
-          <Checkbox.Group options={FLAGS.map((f) => ({ value: f, label: t(`matter.flags.${f}`) }))} />
+          <Checkbox.Group
+            role="group"
+            aria-label={t('matter.flags')}
+            options={FLAGS.map((f) => ({ value: f, label: t(`matter.flags.${f}`) }))}
+          />
         </Form.Item>
         <Form.Item name="summary" label={t('matter.summary')} required>
           <Input.TextArea rows={4} />

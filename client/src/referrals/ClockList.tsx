@@ -110,10 +110,21 @@ export function ClockList({ referral, me }: { referral: ReferralView; me: Me }) 
           )}
           {side === 'sender' && c.pendingExtension && (
             <Space wrap>
-              <Button size="small" type="primary" onClick={() => decide.mutate({ clock: c, grant: true })}>
+              <Button
+                size="small"
+                type="primary"
+                loading={decide.isPending && decide.variables.grant}
+                disabled={decide.isPending}
+                onClick={() => decide.mutate({ clock: c, grant: true })}
+              >
                 {t('clock.grant')}
               </Button>
-              <Button size="small" onClick={() => decide.mutate({ clock: c, grant: false })}>
+              <Button
+                size="small"
+                loading={decide.isPending && !decide.variables.grant}
+                disabled={decide.isPending}
+                onClick={() => decide.mutate({ clock: c, grant: false })}
+              >
                 {t('clock.refuse')}
               </Button>
             </Space>

@@ -43,6 +43,7 @@ import { showErrors } from '../app/forms.js';
 import { useI18n, type MessageKey } from '../app/i18n.js';
 import { Link, navigate } from '../app/router.js';
 import { Attachments, MatterTimeline } from '../referrals/MatterPanels.js';
+import { CreateWorkflow } from './CreateWorkflow.js';
 import { REVIEW, type AnyLifecycle, type WorkflowBase, type WorkflowKindDef } from './kinds.js';
 
 type Values = Record<string, unknown>;
@@ -149,7 +150,11 @@ function FieldInput({ field, v, files }: { field: string; v: WorkflowBase; files
     const participants = (v as unknown as InterviewView).participants;
     return (
       <Form.Item name={field} label={label} required initialValue={participants.map((p) => p.agency.id)}>
-        <Checkbox.Group options={participants.map((p) => ({ value: p.agency.id, label: p.agency.nameZh }))} />
+        <Checkbox.Group
+          role="group"
+          aria-label={label}
+          options={participants.map((p) => ({ value: p.agency.id, label: p.agency.nameZh }))}
+        />
       </Form.Item>
     );
   }
@@ -427,9 +432,12 @@ function WorkflowList<V extends WorkflowBase>({ def }: { def: WorkflowKindDef<V>
   if (list.isError) return <Alert type="error" title={list.error.message} />;
   return (
     <Flex vertical gap={8}>
-      <Typography.Title level={4} style={{ margin: 0 }}>
-        {t(`wf.${def.kind}.title`)}
-      </Typography.Title>
+      <Flex justify="space-between" align="center" gap={8} wrap>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {t(`wf.${def.kind}.title`)}
+        </Typography.Title>
+        <CreateWorkflow def={def} />
+      </Flex>
       <List<V>
         loading={list.isPending}
         bordered

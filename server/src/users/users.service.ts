@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import {
-  OVERSIGHT_ROLES,
   Role,
   ROLE_LABELS,
   ROLES_BY_AGENCY_KIND,
+  SYSTEM_GRANTED_ROLES,
   type CreateUserRequest,
   type UpdateUserRequest,
   type UserSummary,
@@ -16,9 +16,6 @@ import { hasRole, type Actor } from '../common/policy/actor.js';
 import { PolicyService } from '../common/policy/policy.service.js';
 import { User } from './user.entity.js';
 import { toUserSummary } from './user.views.js';
-
-/** Roles only a system admin may grant: they reach across agencies. */
-const SYSTEM_GRANTED: readonly Role[] = [Role.SystemAdmin, ...OVERSIGHT_ROLES, Role.AgencyAdmin];
 
 @Injectable()
 export class UsersService {
@@ -81,7 +78,7 @@ export class UsersService {
 
   private assertRolesFit(actor: Actor, agency: Agency, roles: readonly Role[]): void {
     if (!hasRole(actor, Role.SystemAdmin)) {
-      const reserved = roles.filter((r) => SYSTEM_GRANTED.includes(r));
+      const reserved = roles.filter((r) => SYSTEM_GRANTED_ROLES.includes(r));
       if (reserved.length > 0) throw new Forbidden(`只有系统管理员可以授予: ${reserved.join(', ')}`);
     }
     const allowed = ROLES_BY_AGENCY_KIND[agency.kind];

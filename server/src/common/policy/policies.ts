@@ -1,4 +1,4 @@
-import { channelAccess, CHANNEL_OVERSIGHT_ROLES, Role } from '@xietong/shared';
+import { channelAccess, CHANNEL_OVERSIGHT_ROLES, Role, WORKFLOW_CREATE_ROLES } from '@xietong/shared';
 import { hasRole, type Actor } from './actor.js';
 
 /**
@@ -161,7 +161,7 @@ export const POLICIES = {
   }),
   'dispute.open': rule({
     description: 'open a responsibility dispute on a matter by hand (agencies on the matter)',
-    who: [Role.CaseOfficer, Role.LiaisonOfficer, Role.TownshipStaff, Role.AgencyHead],
+    who: WORKFLOW_CREATE_ROLES.dispute,
   }),
   'dispute.read': rule<PartyScoped>({
     description:
@@ -196,7 +196,7 @@ export const POLICIES = {
   }),
   'enforcement.create': rule({
     description: 'prepare an application to the court for compulsory enforcement (agencies on the matter)',
-    who: [Role.CaseOfficer, Role.LiaisonOfficer, Role.AgencyHead],
+    who: WORKFLOW_CREATE_ROLES.enforcement,
   }),
   'enforcement.read': rule<PartyScoped>({
     description:
@@ -211,7 +211,7 @@ export const POLICIES = {
   }),
   'interview.create': rule({
     description: 'propose a joint interview on a matter (agencies on the matter)',
-    who: [Role.CaseOfficer, Role.LiaisonOfficer, Role.TownshipStaff, Role.AgencyHead],
+    who: WORKFLOW_CREATE_ROLES.interview,
   }),
   'interview.read': rule<PartyScoped>({
     description:
