@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { SocketEvent, type MatterView, type ReferralChangedEvent, type ReferralView } from '@xietong/shared';
 import { startServer, type RunningServer } from '@xietong/server/bootstrap';
-import { statementsRun } from '@xietong/server/database/statement-count';
+import { profileStatements, statementProfile, statementsRun } from '@xietong/server/database/statement-count';
 import { DEFAULT_JOB_OPTIONS, QueueBackend } from '@xietong/server/queue/queue-backend';
 import { QueueService } from '@xietong/server/queue/queue.service';
 import { connectSocket, DEMO_PASSWORD, Http, type ClientSocket } from '../support/app.js';
@@ -31,6 +31,9 @@ const REWARM = 50;
 /** No answer and no socket event for this long while requests are outstanding: the server is stuck. */
 const STALL_MS = 10_000;
 const DRAIN_TIMEOUT_MS = 60_000;
+
+/** BENCH_STATEMENT_PROFILE=1: after each phase, the statements that took the most time, per referral. */
+const PROFILE_STATEMENTS = process.env.BENCH_STATEMENT_PROFILE === '1';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const ms = (n: number): string => n.toFixed(1);
@@ -269,6 +272,7 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
       const cpu = cpuNow();
       const costFrom = await costNow(raw);
       const profiler = await startProfile(name);
+      if (PROFILE_STATEMENTS) profileStatements(true);
       try {
         await drive(async (matterId, dueAt) => {
           const created = await refer(matterId, dueAt, controller.signal);
@@ -334,6 +338,7 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
       await drain(name, phase.ids);
       phase.cost = costSince(costFrom, await costNow(raw), phase.ids.length);
       await profiler?.(log);
+      if (PROFILE_STATEMENTS) logStatementProfile(name, phase.ids.length, log);
       log(
         `  ${name}: per referral ${phase.cost.statements.toFixed(1)} SQL statements (request, relay, delivery, fan-out), ` +
           `${phase.cost.cpuMs.toFixed(2)} ms CPU in the bench process, ${phase.cost.pgCpuMs.toFixed(2)} ms in its PostgreSQL sessions`,
@@ -603,6 +608,20 @@ async function startProfile(phase: string): Promise<((log: (m: string) => void) 
     session.disconnect();
     log(`  ${phase}: CPU profile written to ${file}`);
   };
+}
+
+/** The top statements of a phase by client-side time (lock waits included), per referral. */
+function logStatementProfile(phase: string, referrals: number, log: (m: string) => void): void {
+  const rows = statementProfile();
+  profileStatements(false);
+  const per = Math.max(1, referrals);
+  const total = rows.reduce((s, r) => s + r.ms, 0);
+  log(`  ${phase}: statement profile, ${(total / per).toFixed(2)} ms of statement time per referral, top 15:`);
+  for (const r of rows.slice(0, 15))
+    log(
+      `    ${((r.ms / Math.max(1, total)) * 100).toFixed(0).padStart(3)}%  ${(r.count / per).toFixed(2)}×/ref  ` +
+        `${(r.ms / Math.max(1, r.count)).toFixed(2)} ms each  ${r.sql}`,
+    );
 }
 
 /** Where the cost counters stand: statements run, this process's CPU, and each PostgreSQL session's CPU. */
