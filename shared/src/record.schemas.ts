@@ -52,7 +52,9 @@ export const AuditVerifyResult = z
     pending: z
       .number()
       .int()
-      .describe('entries committed with their change but not linked into the chain yet (the chain writer takes them next)'),
+      .describe(
+        'entries committed with their change but not linked into the chain yet (the chain writer takes them next)',
+      ),
     algorithms: z.array(z.string()),
     retentionDays: z.number().int(),
     firstBreak: z

@@ -53,7 +53,9 @@ export class HttpAgent {
   }
 
   static start(): HttpAgent {
-    return new HttpAgent(fork(fileURLToPath(import.meta.url), ['--agent'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    return new HttpAgent(
+      fork(fileURLToPath(import.meta.url), ['--agent'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    );
   }
 
   /** One POST; times on this process's `performance.now()` scale. */

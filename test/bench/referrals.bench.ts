@@ -4,7 +4,7 @@ import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { SocketEvent, type MatterView, type ReferralChangedEvent, type ReferralView } from '@xietong/shared';
+import { SocketEvent, type MatterView, type ReferralChangedEvent } from '@xietong/shared';
 import { startServer, type RunningServer } from '@xietong/server/bootstrap';
 import { profileStatements, statementProfile, statementsRun } from '@xietong/server/database/statement-count';
 import { DEFAULT_JOB_OPTIONS, QueueBackend } from '@xietong/server/queue/queue-backend';

@@ -44,7 +44,8 @@ export function takeQueued(trx: object | undefined): boolean {
  */
 export async function queueAudit(
   connection: Connection,
-  trx: Transaction | undefined,
+  /** the caller's transaction; none: the insert commits on its own */
+  trx: Transaction,
   rows: readonly AuditRow[],
   alg: AuditHash,
 ): Promise<void> {
@@ -76,7 +77,7 @@ export async function queueAudit(
     'run',
     trx,
   );
-  if (trx) queuedIn.add(trx);
+  if (trx) queuedIn.add(trx as object);
 }
 
 interface PendingRow {

@@ -37,7 +37,10 @@ function shapeOf(sql: string): string {
   return sql
     .replace(/'(?:[^']|'')*'/g, "'…'")
     .replace(/\b\d+\b/g, 'N')
-    .replace(/\((?:\s*(?:\?|\$N|'…'|N|null|true|false|default)(?:::\w+(?:\[\])?)?\s*,?)+\)(?:\s*,\s*\((?:\s*(?:\?|\$N|'…'|N|null|true|false|default)(?:::\w+(?:\[\])?)?\s*,?)+\))+/g, '(…), …')
+    .replace(
+      /\((?:\s*(?:\?|\$N|'…'|N|null|true|false|default)(?:::\w+(?:\[\])?)?\s*,?)+\)(?:\s*,\s*\((?:\s*(?:\?|\$N|'…'|N|null|true|false|default)(?:::\w+(?:\[\])?)?\s*,?)+\))+/g,
+      '(…), …',
+    )
     .replace(/\s+/g, ' ')
     .slice(0, 200);
 }
