@@ -202,9 +202,22 @@ export class AuditChainWriter {
   ) {}
 
   start(sweepMs: number): void {
-    this.timer = setInterval(() => this.kick(), sweepMs);
+    this.timer = setInterval(() => void this.sweep(), sweepMs);
     this.timer.unref();
     this.kick();
+  }
+
+  /** The periodic look: one cheap read when nothing is pending, a pass when something is. */
+  private async sweep(): Promise<void> {
+    if (this.running || this.stopped) return;
+    try {
+      const [row] = await this.em
+        .fork()
+        .execute<{ waiting: boolean }[]>('select exists (select 1 from audit_pending) waiting');
+      if (row?.waiting) this.kick();
+    } catch (e) {
+      this.onError(e);
+    }
   }
 
   /** Asks for a pass soon; returns at once. */
