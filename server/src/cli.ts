@@ -4,6 +4,7 @@ import { resolveDatabase } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { MIGRATIONS_SRC, ormOptions } from './database/orm.config.js';
 import { verifyAuditChain } from './audit/audit.service.js';
+import { chainPending } from './audit/audit.writer.js';
 import { seedDisclosures } from './disclosures/disclosure.seed.js';
 import { seedCatalogue } from './catalogue/catalogue.seed.js';
 import { seedCounty } from './database/seeds/county.seed.js';
@@ -71,13 +72,19 @@ async function main(): Promise<number> {
         const s = await seedCounty(orm.em.fork(), log);
         const c = await seedCatalogue(orm.em.fork(), log);
         await seedDisclosures(orm.em.fork(), log);
+        while ((await chainPending(orm.em)) > 0);
         log(`seeded: ${s.agencies} new agencies, ${s.users} new users, ${c.items} new items`);
         return 0;
       }
       case 'audit:verify': {
+        // Entries committed but not linked yet are chained first, as a server's writer would.
+        while ((await chainPending(orm.em)) > 0);
         const result = await verifyAuditChain(orm.em.fork(), config.audit.retentionDays);
         if (result.ok) {
-          log(`audit chain intact: ${result.entries} entries (${result.algorithms.join(', ') || 'none yet'})`);
+          log(
+            `audit chain intact: ${result.entries} entries (${result.algorithms.join(', ') || 'none yet'})` +
+              (result.pending > 0 ? `; ${result.pending} committed since, not linked yet` : ''),
+          );
           return 0;
         }
         console.error(
@@ -93,6 +100,7 @@ async function main(): Promise<number> {
         await orm.migrator.up();
         const started = Date.now();
         const result = await seedActivity(orm.em.fork(), activityOptions(process.argv.slice(3)), log);
+        while ((await chainPending(orm.em)) > 0);
         if (!result.skipped) {
           const refreshed = await new StatisticsService(orm.em.fork(), new PolicyService()).refreshRollups();
           log(`statistics rollups refreshed in ${refreshed.tookMs} ms`);
@@ -142,6 +150,10 @@ const HAND_WRITTEN_CONSTRAINTS = [
   'boundary_version_no_overlap',
   'audit_entry_append_only',
   'audit_entry_no_truncate',
+  'audit_pending_no_update',
+  'audit_pending_chained_only',
+  'audit_pending_no_truncate',
+  'xt_pending_chained_only',
   'interference_record_sealed',
   'interference_record_no_truncate',
 ];

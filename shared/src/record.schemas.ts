@@ -49,6 +49,12 @@ export const AuditVerifyResult = z
   .object({
     ok: z.boolean(),
     entries: z.number().int().describe('entries checked before the first break (all of them when ok)'),
+    pending: z
+      .number()
+      .int()
+      .describe(
+        'entries committed with their change but not linked into the chain yet (the chain writer takes them next)',
+      ),
     algorithms: z.array(z.string()),
     retentionDays: z.number().int(),
     firstBreak: z

@@ -4,13 +4,14 @@ import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { SocketEvent, type MatterView, type ReferralChangedEvent, type ReferralView } from '@xietong/shared';
+import { SocketEvent, type MatterView, type ReferralChangedEvent } from '@xietong/shared';
 import { startServer, type RunningServer } from '@xietong/server/bootstrap';
-import { statementsRun } from '@xietong/server/database/statement-count';
+import { profileStatements, statementProfile, statementsRun } from '@xietong/server/database/statement-count';
 import { DEFAULT_JOB_OPTIONS, QueueBackend } from '@xietong/server/queue/queue-backend';
 import { QueueService } from '@xietong/server/queue/queue.service';
 import { connectSocket, DEMO_PASSWORD, Http, type ClientSocket } from '../support/app.js';
 import { delegatedItemCode } from '../support/fixtures.js';
+import { HttpAgent } from './http-agent.js';
 import { bar, benchServerEnv, percentiles, type BenchResult, type Rng } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_REFERRAL_SECONDS ?? 10);
@@ -31,6 +32,9 @@ const REWARM = 50;
 /** No answer and no socket event for this long while requests are outstanding: the server is stuck. */
 const STALL_MS = 10_000;
 const DRAIN_TIMEOUT_MS = 60_000;
+
+/** BENCH_STATEMENT_PROFILE=1: after each phase, the statements that took the most time, per referral. */
+const PROFILE_STATEMENTS = process.env.BENCH_STATEMENT_PROFILE === '1';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const ms = (n: number): string => n.toFixed(1);
@@ -59,6 +63,8 @@ interface Cost {
   statements: number;
   cpuMs: number;
   pgCpuMs: number;
+  /** CPU of the load generator's own process (the HTTP client) */
+  agentCpuMs?: number;
 }
 
 /** One booted server with the township's socket on it. */
@@ -78,6 +84,9 @@ interface Node {
  * 8 and with 32 requests in flight. The baseline is bare BullMQ on the same Redis, in the same
  * run: add → worker at 100 jobs/s, and as many jobs/s as a worker takes with 32 adds in flight.
  *
+ * The server runs in this process (so its statements can be counted and profiled); the POSTs are
+ * sent from a process of their own (`HttpAgent`), so the HTTP client's CPU is not the server's.
+ *
  * A phase after which the server stopped answering is reported as stalled, with what PostgreSQL
  * showed; the next phase runs on a freshly booted server (same database, same queue prefix).
  */
@@ -89,6 +98,7 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
   const raw = new pg.Client({ connectionString: databaseUrl });
   const backend = new QueueBackend({ kind: 'redis', url: redisUrl, namespace: baselineNamespace });
   const nodes: Node[] = [];
+  const agent = HttpAgent.start();
 
   // Every referral.delivered the township's sockets receive, by referral id, with its arrival time.
   const arrivals = new Map<string, { at: number[]; eventIds: number[] }>();
@@ -179,33 +189,28 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
     const leftBehind = new Set<number>();
     let inFlight = 0;
 
-    /** One referral: POST, note when it was sent and answered; failures are kept for the check. */
+    /**
+     * One referral: POST (from the agent process), note when it was sent and answered; failures
+     * are kept for the check.
+     */
     const refer = async (
       matterId: string,
       dueAt: number,
       signal: AbortSignal,
     ): Promise<{ id: string } | 'aborted' | undefined> => {
       inFlight++;
-      const sentAt = performance.now();
       try {
-        const res = await fetch(`${node.server.url}/api/referrals`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${node.officer}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ matterId, kind: 'jurisdiction_transfer' }),
-          signal,
+        const r = await agent.post(`${node.server.url}/api/referrals`, node.officer, {
+          matterId,
+          kind: 'jurisdiction_transfer',
         });
-        const body = (await res.json()) as ReferralView;
-        const answeredAt = performance.now();
-        if (res.status !== 201 || body.state !== 'delivered') {
-          failures.push(`${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+        if (r.aborted || (signal.aborted && r.status === 0)) return 'aborted';
+        if (r.status !== 201 || r.state !== 'delivered' || !r.id) {
+          failures.push(r.error ?? `${r.status} ${r.text ?? ''}`);
           return undefined;
         }
-        sent.set(body.id, { sentAt, dueAt: Math.min(dueAt, sentAt), answeredAt });
-        return { id: body.id };
-      } catch (e) {
-        if (signal.aborted) return 'aborted';
-        failures.push(String(e));
-        return undefined;
+        sent.set(r.id, { sentAt: r.sentAt, dueAt: Math.min(dueAt, r.sentAt), answeredAt: r.answeredAt });
+        return { id: r.id };
       } finally {
         inFlight--;
         lastProgress = performance.now();
@@ -264,11 +269,16 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
       const phase: Phase = { ids: [], startedAt: performance.now(), lastAnswerAt: 0, aborted: 0 };
       lastProgress = phase.startedAt;
       const watchdog = setInterval(() => {
-        if (inFlight > 0 && performance.now() - lastProgress > STALL_MS) controller.abort();
+        if (inFlight > 0 && performance.now() - lastProgress > STALL_MS) {
+          controller.abort();
+          agent.abort();
+        }
       }, 250);
       const cpu = cpuNow();
       const costFrom = await costNow(raw);
+      const agentFrom = await agent.cpuMs();
       const profiler = await startProfile(name);
+      if (PROFILE_STATEMENTS) profileStatements(true);
       try {
         await drive(async (matterId, dueAt) => {
           const created = await refer(matterId, dueAt, controller.signal);
@@ -332,11 +342,16 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
         );
       }
       await drain(name, phase.ids);
-      phase.cost = costSince(costFrom, await costNow(raw), phase.ids.length);
+      phase.cost = {
+        ...costSince(costFrom, await costNow(raw), phase.ids.length),
+        agentCpuMs: ((await agent.cpuMs()) - agentFrom) / Math.max(1, phase.ids.length),
+      };
       await profiler?.(log);
+      if (PROFILE_STATEMENTS) logStatementProfile(name, phase.ids.length, log);
       log(
         `  ${name}: per referral ${phase.cost.statements.toFixed(1)} SQL statements (request, relay, delivery, fan-out), ` +
-          `${phase.cost.cpuMs.toFixed(2)} ms CPU in the bench process, ${phase.cost.pgCpuMs.toFixed(2)} ms in its PostgreSQL sessions`,
+          `${phase.cost.cpuMs.toFixed(2)} ms CPU in the bench process (server, socket client), ` +
+          `${(phase.cost.agentCpuMs ?? 0).toFixed(2)} ms in the load generator's process, ${phase.cost.pgCpuMs.toFixed(2)} ms in its PostgreSQL sessions`,
       );
       return phase;
     };
@@ -554,8 +569,9 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
           ? [
               {
                 name:
-                  `CPU per referral, ${b.size} in flight: the bench process (server, load generator, socket client; ` +
-                  `${b.phase.cost.statements.toFixed(1)} SQL statements, ${b.phase.cost.pgCpuMs.toFixed(2)} ms CPU in PostgreSQL)`,
+                  `CPU per referral, ${b.size} in flight: the bench process (server, socket client; ` +
+                  `${b.phase.cost.statements.toFixed(1)} SQL statements, ${b.phase.cost.pgCpuMs.toFixed(2)} ms CPU in PostgreSQL, ` +
+                  `${(b.phase.cost.agentCpuMs ?? 0).toFixed(2)} ms in the load generator's own process)`,
                 unit: 'ms',
                 total: b.phase.cost.cpuMs,
                 baseline: { name: 'CPU per bare BullMQ job added and processed', total: qCpuPerJob },
@@ -565,6 +581,7 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
       ),
     ];
   } finally {
+    agent.stop();
     await backend.close();
     for (const n of nodes) {
       n.socket.close();
@@ -603,6 +620,20 @@ async function startProfile(phase: string): Promise<((log: (m: string) => void) 
     session.disconnect();
     log(`  ${phase}: CPU profile written to ${file}`);
   };
+}
+
+/** The top statements of a phase by client-side time (lock waits included), per referral. */
+function logStatementProfile(phase: string, referrals: number, log: (m: string) => void): void {
+  const rows = statementProfile();
+  profileStatements(false);
+  const per = Math.max(1, referrals);
+  const total = rows.reduce((s, r) => s + r.ms, 0);
+  log(`  ${phase}: statement profile, ${(total / per).toFixed(2)} ms of statement time per referral, top 15:`);
+  for (const r of rows.slice(0, 15))
+    log(
+      `    ${((r.ms / Math.max(1, total)) * 100).toFixed(0).padStart(3)}%  ${(r.count / per).toFixed(2)}×/ref  ` +
+        `${(r.ms / Math.max(1, r.count)).toFixed(2)} ms each  ${r.sql}`,
+    );
 }
 
 /** Where the cost counters stand: statements run, this process's CPU, and each PostgreSQL session's CPU. */

@@ -124,6 +124,41 @@ describe('the trail is append-only in PostgreSQL, even for a superuser', () => {
   });
 });
 
+describe('entries on their way into the chain', () => {
+  it('cannot be changed, truncated or dropped before the chain holds them', async () => {
+    await query(
+      app.databaseUrl,
+      `insert into audit_pending (at, action, object_type, object_id, hash_alg) values (now(), 'probe.create', 'Probe', 'p1', 'sm3')`,
+    );
+    for (const [sql, refusal] of [
+      ["update audit_pending set action = 'x'", /append-only/],
+      ['truncate audit_pending', /append-only/],
+      ['delete from audit_pending', /not in the chain yet/],
+    ] as const) {
+      await expect(query(app.databaseUrl, sql)).rejects.toThrow(refusal);
+    }
+    // The chain writer takes it (readers of the trail chain what is committed first) and may then let it go.
+    const [probe] = await entries('objectId=p1');
+    expect(probe).toMatchObject({ action: 'probe.create', hashAlg: 'sm3' });
+    expect(await query(app.databaseUrl, 'select id from audit_pending')).toEqual([]);
+  });
+
+  it('are chained in one order without gaps when many transactions commit at once', async () => {
+    const before = (await app.http.get<AuditVerifyResult>('/api/audit/verify', await token('auditor'))).body.entries;
+    const matters = await Promise.all(Array.from({ length: 12 }, () => openMatter()));
+    const res = await app.http.get<AuditVerifyResult>('/api/audit/verify', await token('auditor'));
+    expect(res.body).toMatchObject({ ok: true, firstBreak: null, pending: 0 });
+    // each creation: the matter, its origin agency, its channel (and nothing lost or doubled)
+    for (const m of matters) expect(await entries(`objectId=${m.id}&action=matter.create`)).toHaveLength(1);
+    expect(res.body.entries).toBeGreaterThanOrEqual(before + 12 * 3);
+    const moved = await query<{ n: string; distinct_pending: string }>(
+      app.databaseUrl,
+      'select count(*) n, count(distinct pending_id) distinct_pending from audit_entry where pending_id is not null',
+    );
+    expect(moved[0]?.n).toBe(moved[0]?.distinct_pending);
+  });
+});
+
 describe('verification', () => {
   it('is for auditors only', async () => {
     for (const user of ['sysadmin', 'zfj.head', 'jcy.prosecutor', 'zfj.discipline']) {

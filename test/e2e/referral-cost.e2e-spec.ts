@@ -12,11 +12,12 @@ import { delegatedItemCode } from '../support/fixtures.js';
 const BUDGET = {
   /**
    * authenticate, idempotency claim and answer, the create transaction (routing, clocks, timeline,
-   * outbox), and the audit chain's three (lock, read the last entry, insert the new ones)
+   * outbox) and its audit entries queued in one insert (the chain writer links them later, many
+   * transactions at a time, outside the request)
    */
-  create: 15,
-  /** authenticate, the sign transaction (lock, clocks, timeline, outbox), and the audit chain's three */
-  sign: 12,
+  create: 13,
+  /** authenticate, the sign transaction (lock, clocks, timeline, outbox) and its audit entries' insert */
+  sign: 10,
 };
 
 let app: TestApp;

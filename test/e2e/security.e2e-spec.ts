@@ -763,7 +763,10 @@ describe('removed from a channel: the open socket leaves the room, a reconnect d
     host.close();
     member.close();
 
-    // Channel writes are raw SQL: each one appended its audit entry, in its own transaction, by its actor.
+    // Channel writes are raw SQL: each one appended its audit entry, in its own transaction, by its
+    // actor. Verifying links everything committed into the chain first, so the rows below are all there.
+    const verify = await app.http.get<{ ok: boolean; pending: number }>('/api/audit/verify', await token('auditor'));
+    expect(verify.body.ok).toBe(true);
     const rows = await query<{ action: string; object_id: string; actor_id: string | null }>(
       app.databaseUrl,
       `select action, object_id, actor_id from audit_entry where object_id = any($1::text[]) or after->>'channelId' = $2 order by seq`,
@@ -778,8 +781,6 @@ describe('removed from a channel: the open socket leaves the room, a reconnect d
     expect(of('channel.message.edited', first)).toHaveLength(1);
     expect(of('channel.message.retracted', after)).toHaveLength(1);
     expect(new Set(rows.map((r) => r.actor_id))).toEqual(new Set([hostId]));
-    const verify = await app.http.get<{ ok: boolean }>('/api/audit/verify', await token('auditor'));
-    expect(verify.body.ok).toBe(true);
   });
 });
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import ExcelJS from 'exceljs';
 import type { AuditEntryView, AuditListQuery, AuditRangeQuery, AuditVerifyResult } from '@xietong/shared';
@@ -7,7 +7,8 @@ import type { Actor } from '../common/policy/actor.js';
 import { PolicyService } from '../common/policy/policy.service.js';
 import { ChainWalker, type AuditHash, type ChainBreak } from './audit-chain.js';
 import { currentAuditContext, type AuditContext, type AuditNote } from './audit-context.js';
-import { appendAudit, rowFromNote } from './audit.writer.js';
+import { AuditSubscriber } from './audit.subscriber.js';
+import { AuditChainWriter, chainPending, pendingCount, queueAudit, rowFromNote } from './audit.writer.js';
 
 interface AuditDbRow {
   seq: string;
@@ -28,6 +29,8 @@ interface AuditDbRow {
 }
 
 const BATCH = 2000;
+/** How often each process looks for entries other processes queued (its own commits wake it at once). */
+const SWEEP_MS = 1000;
 const EXPORT_COLUMNS: [keyof AuditEntryView, string][] = [
   ['seq', '序号'],
   ['at', '时间'],
@@ -46,34 +49,48 @@ const EXPORT_COLUMNS: [keyof AuditEntryView, string][] = [
   ['hash', '杂凑值'],
 ];
 
-/** Explicit audit entries, chain verification, and the auditors' reading and export. */
+/** Explicit audit entries, the chain writer, chain verification, and the auditors' reading and export. */
 @Injectable()
-export class AuditService {
+export class AuditService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(AuditService.name);
+  private readonly writer: AuditChainWriter;
 
   constructor(
     private readonly em: EntityManager,
     private readonly config: AppConfig,
     private readonly policy: PolicyService,
-  ) {}
-
-  /** Appends entries now, in a transaction of their own (sign-in outcomes, worker actions). */
-  async record(...notes: AuditNote[]): Promise<void> {
-    const ctx = currentAuditContext();
-    await this.em.fork().transactional(async (em) => {
-      await appendAudit(
-        em.getConnection('write'),
-        em.getTransactionContext(),
-        notes.map((n) => rowFromNote(n, ctx)),
-        this.config.audit.hash,
-      );
-    });
+  ) {
+    this.writer = new AuditChainWriter(em, (e) =>
+      this.logger.warn({ err: e }, 'audit chain writer paused: entries stay pending until the next pass'),
+    );
   }
 
-  /** Appends entries inside the caller's transaction: they commit with its changes, or neither does. */
+  onModuleInit(): void {
+    for (const s of this.em.getEventManager().getSubscribers())
+      if (s instanceof AuditSubscriber) s.onQueued = () => this.writer.kick();
+    this.writer.start(SWEEP_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.writer.stop();
+    // What this process committed last is chained now rather than by the next process to start.
+    await chainPending(this.em).catch(() => 0);
+  }
+
+  /** Chains every entry committed so far: readers of the trail see what the requests before them did. */
+  chainCommitted(): Promise<void> {
+    return this.writer.drain();
+  }
+
+  /** Queues entries now, committed on their own (sign-in outcomes, worker actions). */
+  async record(...notes: AuditNote[]): Promise<void> {
+    await this.queueNow(notes, currentAuditContext());
+  }
+
+  /** Queues entries inside the caller's transaction: they commit with its changes, or neither does. */
   async recordIn(em: EntityManager, ...notes: AuditNote[]): Promise<void> {
     const ctx = currentAuditContext();
-    await appendAudit(
+    await queueAudit(
       em.getConnection('write'),
       em.getTransactionContext(),
       notes.map((n) => rowFromNote(n, ctx)),
@@ -83,7 +100,7 @@ export class AuditService {
 
   /** Like `recordIn`, each note with the request context it came from (batched channel sends). */
   async recordEachIn(em: EntityManager, entries: { note: AuditNote; ctx: AuditContext | undefined }[]): Promise<void> {
-    await appendAudit(
+    await queueAudit(
       em.getConnection('write'),
       em.getTransactionContext(),
       entries.map((e) => rowFromNote(e.note, e.ctx)),
@@ -95,18 +112,23 @@ export class AuditService {
   async flushNotes(ctx: AuditContext): Promise<void> {
     const notes = ctx.pending.splice(0);
     if (notes.length === 0) return;
-    await this.em.fork().transactional(async (em) => {
-      await appendAudit(
-        em.getConnection('write'),
-        em.getTransactionContext(),
-        notes.map((n) => rowFromNote(n, ctx)),
-        this.config.audit.hash,
-      );
-    });
+    await this.queueNow(notes, ctx);
+  }
+
+  /** One insert, its own commit (a single statement needs no transaction around it), then the writer is woken. */
+  private async queueNow(notes: AuditNote[], ctx: AuditContext | undefined): Promise<void> {
+    await queueAudit(
+      this.em.getConnection('write'),
+      undefined,
+      notes.map((n) => rowFromNote(n, ctx)),
+      this.config.audit.hash,
+    );
+    this.writer.kick();
   }
 
   /** Walks the whole chain in sequence order; reports the first broken link. */
-  verify(): Promise<AuditVerifyResult> {
+  async verify(): Promise<AuditVerifyResult> {
+    await this.chainCommitted();
     return verifyAuditChain(this.em.fork(), this.config.audit.retentionDays);
   }
 
@@ -121,6 +143,7 @@ export class AuditService {
     if (q.objectId) and('object_id = ?', q.objectId);
     if (q.action) and('action = ?', q.action);
     if (q.beforeSeq) and('seq < ?', q.beforeSeq);
+    await this.chainCommitted();
     const rows = await this.em
       .fork()
       .execute<AuditDbRow[]>(`select * from audit_entry where ${where.join(' and ')} order by seq desc limit ?`, [
@@ -133,6 +156,7 @@ export class AuditService {
   /** A date range (China days, inclusive) as CSV or XLSX; the export itself is an audit entry. */
   async export(actor: Actor, q: AuditRangeQuery): Promise<{ body: Buffer; fileName: string; contentType: string }> {
     this.policy.assertAttempt(actor, 'audit.export');
+    await this.chainCommitted();
     const rows = await this.em
       .fork()
       .execute<AuditDbRow[]>(
@@ -185,7 +209,10 @@ export class AuditService {
   }
 }
 
-/** The chain walk, shared by the auditors' endpoint and `npm run audit:verify`. */
+/**
+ * The chain walk, shared by the auditors' endpoint and `npm run audit:verify` (both chain what is
+ * pending first). Entries committed meanwhile are counted as pending: in the trail, not yet linked.
+ */
 export async function verifyAuditChain(em: EntityManager, retentionDays: number): Promise<AuditVerifyResult> {
   const walker = new ChainWalker();
   const algorithms = new Set<string>();
@@ -208,6 +235,7 @@ export async function verifyAuditChain(em: EntityManager, retentionDays: number)
   return {
     ok: broken === null,
     entries: walker.count,
+    pending: await pendingCount(em),
     algorithms: [...algorithms].sort(),
     retentionDays,
     firstBreak: broken ? { seq: broken.seq, problem: broken.problem, message: describeBreak(broken) } : null,

@@ -1,7 +1,7 @@
 import type { ChangeSet, EventSubscriber, FlushEventArgs, Platform, TransactionEventArgs, Type } from '@mikro-orm/core';
 import type { AuditHash } from './audit-chain.js';
 import { currentAuditContext, type AuditContext } from './audit-context.js';
-import { appendAudit, type AuditRow } from './audit.writer.js';
+import { queueAudit, takeQueued, type AuditRow } from './audit.writer.js';
 
 /**
  * Entities whose changes are not audit entries, and why. Everything else is audited, so a new
@@ -9,6 +9,7 @@ import { appendAudit, type AuditRow } from './audit.writer.js';
  */
 const NOT_AUDITED: Record<string, string> = {
   AuditEntry: 'the trail itself',
+  AuditPending: 'the trail itself, before it is chained',
   OutboxMessage: 'delivery plumbing; the change it carries is audited',
   IdempotentRequest: 'replay protection of a request whose effect is audited',
   AuthSession: 'sign-ins and sign-outs are audited explicitly, with the outcome',
@@ -26,10 +27,13 @@ const MAX_TEXT = 500;
 /**
  * The one mechanism by which every state change appends an audit entry: on each flush, the
  * change sets of audited entities become rows; just before their transaction commits the rows are
- * chained into the trail in that same transaction (one commit, or neither).
+ * queued for the chain in that same transaction (one commit, or neither), and once it has
+ * committed the chain writer is woken (`onQueued`, set by the audit module).
  */
 export class AuditSubscriber implements EventSubscriber {
   private readonly pending = new WeakMap<object, AuditRow[]>();
+  /** Called after a commit that queued entries. */
+  onQueued: (() => void) | undefined;
 
   constructor(private readonly alg: AuditHash) {}
 
@@ -47,7 +51,11 @@ export class AuditSubscriber implements EventSubscriber {
 
   async beforeTransactionCommit(args: TransactionEventArgs): Promise<void> {
     const rows = [...this.take(args.transaction as object | undefined), ...this.take(args.uow)];
-    await appendAudit(args.em.getConnection('write'), args.transaction, rows, this.alg);
+    await queueAudit(args.em.getConnection('write'), args.transaction, rows, this.alg);
+  }
+
+  afterTransactionCommit(args: TransactionEventArgs): void {
+    if (takeQueued(args.transaction as object | undefined)) this.onQueued?.();
   }
 
   afterTransactionRollback(args: TransactionEventArgs): void {

@@ -570,7 +570,12 @@ export class MessagesService implements OnModuleInit {
     await this.postSystem(outboxId, e.matterId, body, { type: topic, ...p }, []);
   }
 
-  /** Posts one system message on a matter's channel, once per outbox message; `joined` agencies' sockets join its room. */
+  /**
+   * Posts one system message on a matter's channel, once per outbox message (`source_key`);
+   * `joined` agencies' sockets join its room. One statement, its own commit: the channel's next
+   * positions under its row lock, the message, its change and one `member.added` change per
+   * joined agency (it used to be a transaction of 2 + 2 per agency statements, and a lookup).
+   */
   private async postSystem(
     outboxId: number,
     matterId: string,
@@ -580,56 +585,78 @@ export class MessagesService implements OnModuleInit {
   ): Promise<void> {
     if (!matterId) return;
     const em = this.em.fork();
-    const channelId = await MatterChannel.ensure(em, matterId);
-    let changes: ChannelChange[];
+    const agencies = pgArray(joined);
+    const post = () =>
+      em.execute<(MessageRow & { change_seq: number })[]>(
+        `with pos as (
+           update channel set last_seq = last_seq + 1, last_change_seq = last_change_seq + 1 + cardinality(?::uuid[])
+            where matter_id = ? and archived_at is null
+            returning id, last_seq, last_change_seq - cardinality(?::uuid[]) message_change),
+         m as (
+           insert into channel_message (id, channel_id, seq, kind, body, system, source_key, version, created_at)
+           select gen_random_uuid(), pos.id, pos.last_seq, 'system', ?, ?::jsonb, ?, 1, now() from pos returning *),
+         mc as (
+           insert into channel_change (id, channel_id, change_seq, type, message_id, created_at)
+           select gen_random_uuid(), m.channel_id, pos.message_change, 'message.created', m.id, now() from m, pos),
+         jc as (
+           insert into channel_change (id, channel_id, change_seq, type, data, created_at)
+           select gen_random_uuid(), pos.id, pos.message_change + j.n, 'member.added', jsonb_build_object('agencyId', j.a), now()
+             from pos, unnest(?::uuid[]) with ordinality j(a, n))
+         select ${MESSAGE_COLUMNS}, pos.message_change change_seq from m join pos on true left join app_user u on u.id = m.sender_id`,
+        [agencies, matterId, agencies, body, JSON.stringify(system), `outbox-${outboxId}`, agencies],
+      );
+    let m: (MessageRow & { change_seq: number }) | undefined;
     try {
-      changes = await em.transactional(async (tx) => {
-        const pos = await this.access.nextPosition(tx, channelId, true);
-        const [m] = await tx.execute<MessageRow[]>(
-          `with m as (
-             insert into channel_message (id, channel_id, seq, kind, body, system, source_key, version, created_at)
-             values (gen_random_uuid(), ?, ?, 'system', ?, ?::jsonb, ?, 1, now()) returning *)
-           select ${MESSAGE_COLUMNS} from m left join app_user u on u.id = m.sender_id`,
-          [channelId, pos.seq, body, JSON.stringify(system), `outbox-${outboxId}`],
+      [m] = await post();
+      if (!m) {
+        // No live channel: an older matter without one gets it now; an archived one is read-only.
+        const [c] = await em.execute<{ archived: boolean }[]>(
+          'select archived_at is not null archived from channel where matter_id = ?',
+          [matterId],
         );
-        if (!m) throw new Error('system message not stored');
-        const out = [
-          changeView(
-            await recordChange(tx, {
-              channelId,
-              changeSeq: pos.changeSeq,
-              type: 'message.created',
-              messageId: m.id,
-            }),
-            new Map([[m.id, m]]),
-            false,
-          ),
-        ];
-        for (const agencyId of joined) {
-          const next = await this.access.nextPosition(tx, channelId, false);
-          out.push(
-            changeView(
-              await recordChange(tx, {
-                channelId,
-                changeSeq: next.changeSeq,
-                type: 'member.added',
-                data: { agencyId },
-              }),
-              new Map(),
-              false,
-            ),
-          );
-        }
-        return out;
-      });
+        if (c) return;
+        await MatterChannel.ensure(em, matterId);
+        [m] = await post();
+        if (!m) return;
+      }
     } catch (e) {
       if (isUniqueViolation(e)) return; // posted already (a retried delivery)
-      if (e instanceof Conflict) return; // archived: read-only, nothing is posted
       throw e;
     }
-    if (joined.length > 0) this.events.join(channelId, { agencyIds: joined });
+    const at = m.created_at;
+    const changes: ChannelChange[] = [
+      changeView(
+        {
+          channel_id: m.channel_id,
+          change_seq: m.change_seq,
+          type: 'message.created',
+          message_id: m.id,
+          user_id: null,
+          data: null,
+          created_at: at,
+        },
+        new Map([[m.id, m]]),
+        false,
+      ),
+      ...joined.map((agencyId, i) =>
+        changeView(
+          {
+            channel_id: m.channel_id,
+            change_seq: m.change_seq + 1 + i,
+            type: 'member.added',
+            message_id: null,
+            user_id: null,
+            data: { agencyId },
+            created_at: at,
+          },
+          new Map(),
+          false,
+        ),
+      ),
+    ];
+    if (joined.length > 0) this.events.join(m.channel_id, { agencyIds: joined });
     changes.forEach((c) => this.events.change(c));
-    this.logger.debug({ outboxId, channelId }, 'system message posted');
+    this.logger.debug({ outboxId, channelId: m.channel_id }, 'system message posted');
   }
 }
 

@@ -1,5 +1,5 @@
 import { Agency } from '../agencies/agency.entity.js';
-import { AuditEntry } from '../audit/audit.entity.js';
+import { AuditEntry, AuditPending } from '../audit/audit.entity.js';
 import { Disclosure } from '../disclosures/disclosure.entity.js';
 import { InterferenceRecord } from '../interference/interference.entity.js';
 import { AuthSession, RefreshToken } from '../auth/session.entity.js';
@@ -55,6 +55,7 @@ export const ENTITIES = [
   JointInterview,
   InterviewParticipant,
   AuditEntry,
+  AuditPending,
   InterferenceRecord,
   Disclosure,
   SystemMarker,

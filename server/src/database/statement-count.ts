@@ -12,6 +12,39 @@ let processTotal = 0;
 /** Every statement this process has run, requests and background work alike. */
 export const statementsRun = (): number => processTotal;
 
+/** Per statement shape: how often it ran and the time the client waited for it (lock waits included). */
+export interface StatementCost {
+  sql: string;
+  count: number;
+  ms: number;
+}
+let profile: Map<string, StatementCost> | undefined;
+
+/**
+ * Starts (or restarts) collecting `StatementCost`s, off by default: a profile of where a
+ * benchmark's database time goes, like pg_stat_statements but seen from the app, so time spent
+ * waiting on a lock is counted against the statement that waited.
+ */
+export function profileStatements(on: boolean): void {
+  profile = on ? new Map() : undefined;
+}
+
+/** The statements collected since `profileStatements(true)`, most time first. */
+export const statementProfile = (): StatementCost[] => [...(profile?.values() ?? [])].sort((a, b) => b.ms - a.ms);
+
+/** A statement without its values: parameter lists and literals collapsed, so one shape is one row. */
+function shapeOf(sql: string): string {
+  return sql
+    .replace(/'(?:[^']|'')*'/g, "'…'")
+    .replace(/\b\d+\b/g, 'N')
+    .replace(
+      /\((?:\s*(?:\?|\$N|'…'|N|null|true|false|default)(?:::\w+(?:\[\])?)?\s*,?)+\)(?:\s*,\s*\((?:\s*(?:\?|\$N|'…'|N|null|true|false|default)(?:::\w+(?:\[\])?)?\s*,?)+\))+/g,
+      '(…), …',
+    )
+    .replace(/\s+/g, ' ')
+    .slice(0, 200);
+}
+
 /** Runs `fn` with a fresh tally; every statement the ORM runs from it (awaited or not) is counted there. */
 export function countStatements<T>(tally: StatementTally, fn: () => T): T {
   return scope.run(tally, fn);
@@ -36,6 +69,13 @@ export class CountingLogger extends DefaultLogger {
       processTotal++;
       const tally = scope.getStore();
       if (tally) tally.statements++;
+      if (profile) {
+        const sql = shapeOf(context.query);
+        const cost = profile.get(sql) ?? { sql, count: 0, ms: 0 };
+        cost.count++;
+        cost.ms += context.took ?? 0;
+        profile.set(sql, cost);
+      }
     }
     super.logQuery(context);
   }

@@ -113,10 +113,12 @@ export class DisclosuresService implements OnModuleInit, OnApplicationBootstrap 
     const late = await this.em.fork().transactional(async (em) => {
       const d = await em.findOne(Disclosure, { id: disclosureId }, { populate: ['matter'] });
       if (!d || d.state !== 'queued') return false;
-      // warned once: a re-run check (a restart scheduling it again) says nothing new
+      // warned once: a re-run check (a restart scheduling it again) says nothing new; the entry
+      // is in the chain or still waiting to be linked into it
       const [warned] = await em.execute<{ n: string }[]>(
-        "select count(*) n from audit_entry where action = 'disclosure.late' and object_id = ?",
-        [d.id],
+        `select (select count(*) from audit_entry where action = 'disclosure.late' and object_id = ?)
+              + (select count(*) from audit_pending where action = 'disclosure.late' and object_id = ?) n`,
+        [d.id, d.id],
       );
       if (Number(warned?.n ?? 0) > 0) return false;
       OutboxRelay.record(em, 'disclosure.late', {
