@@ -97,17 +97,24 @@ export function counts(ledger: Ledger, phases?: Set<string>): Counts {
 export async function checkStores(
   cluster: Cluster,
   ledger: Ledger,
+  /** only what was written before this (ms since epoch): later items may still be on their way */
+  before = Date.now(),
 ): Promise<{ problems: string[]; figures: Record<string, number> }> {
   const problems: string[] = [];
+  const until = new Date(before);
   const referrals = await cluster.query<{ id: string; state: string }>(
-    `select r.id, r.state from referral r join matter m on m.id = r.matter_id where m.summary like $1`,
-    [`${MESSAGE_MARK}%`],
+    `select r.id, r.state from referral r join matter m on m.id = r.matter_id where m.summary like $1 and r.created_at < $2`,
+    [`${MESSAGE_MARK}%`, until],
   );
-  const messages = await cluster.query<{ id: string }>(`select id from channel_message where body like $1`, [
-    `${MESSAGE_MARK}%`,
-  ]);
+  const messages = await cluster.query<{ id: string }>(
+    `select id from channel_message where body like $1 and created_at < $2`,
+    [`${MESSAGE_MARK}%`, until],
+  );
   const stored = new Set([...referrals.map((r) => r.id), ...messages.map((m) => m.id)]);
-  const acked = [...ledger.referrals.map((r) => r.referralId), ...ledger.messages.map((m) => m.messageId)];
+  const acked = [
+    ...ledger.referrals.filter((r) => r.ackAt < before - 1_000).map((r) => r.referralId),
+    ...ledger.messages.filter((m) => m.ackAt < before - 1_000).map((m) => m.messageId),
+  ];
   const missing = acked.filter((id) => !stored.has(id));
   if (missing.length)
     problems.push(`${missing.length} acknowledged items are not in the database: ${missing.slice(0, 5).join(', ')}`);
@@ -127,7 +134,8 @@ export async function checkStores(
   if (undelivered.length) problems.push(`${undelivered.length} referrals are not in state delivered`);
 
   const [outbox] = await cluster.query<{ pending: string }>(
-    `select count(*) pending from outbox_message where enqueued_at is null`,
+    `select count(*) pending from outbox_message where enqueued_at is null and created_at < $1`,
+    [until],
   );
   if (Number(outbox?.pending) > 0) problems.push(`${outbox?.pending} outbox rows never relayed`);
 
@@ -140,7 +148,8 @@ export async function checkStores(
     referral_id: string;
   }>(
     `select c.id, c.generation, c.state, c.warned_at is not null warned, c.referral_id from referral_clock c
-      where c.state in ('running', 'overdue')`,
+      where c.state in ('running', 'overdue') and c.referral_id = any($1::uuid[])`,
+    [referrals.map((r) => r.id)],
   );
   const withClock = new Set(clocks.map((c) => c.referral_id));
   const clockless = referrals.filter((r) => !withClock.has(r.id));

@@ -92,6 +92,7 @@ async function runFault(fault: Fault): Promise<void> {
   }
   result.ms = Date.now() - started;
   if (fault.mode !== 'alone') {
+    const settleFrom = Date.now();
     await settle(new Set([fault.name]), config.settleMs);
     result.counts = counts(ledger, new Set([fault.name]));
     const c = result.counts;
@@ -100,7 +101,11 @@ async function runFault(fault: Fault): Promise<void> {
     if (c.http.serverErrors) result.problems.push(`${c.http.serverErrors} answers were a 5xx other than a clear 503`);
     if (c.http.hangs) result.problems.push(`${c.http.hangs} requests hung`);
     if (c.sent === 0) result.problems.push('nothing was sent during the fault: the load stalled');
-    const stored = await checkStores(cluster, ledger).catch((e: unknown) => ({ problems: [String(e)], figures: {} }));
+    // What was written before the settling began has had all of it to arrive.
+    const stored = await checkStores(cluster, ledger, settleFrom - 2_000).catch((e: unknown) => ({
+      problems: [String(e)],
+      figures: {},
+    }));
     result.problems.push(...stored.problems);
   }
   result.passed = result.problems.length === 0;
