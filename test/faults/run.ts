@@ -73,6 +73,7 @@ async function runFault(fault: Fault): Promise<void> {
   ledger.enter(fault.name);
   const started = Date.now();
   const startsBefore = cluster.starts.reduce((a, b) => a + b, 0);
+  const interleavedBefore = ledger.clients.reduce((n, c) => n + c.interleaved, 0);
   const result: FaultResult = {
     name: fault.name,
     description: fault.description,
@@ -95,6 +96,8 @@ async function runFault(fault: Fault): Promise<void> {
   const failures = ledger.sendFailures.filter((f) => f.phase === fault.name);
   for (const reason of new Set(failures.map((f) => f.reason)))
     result.notes[`sendsRetried:${reason}`] = failures.filter((f) => f.reason === reason).length;
+  const interleaved = ledger.clients.reduce((n, c) => n + c.interleaved, 0) - interleavedBefore;
+  if (interleaved) result.notes.interleavedAcrossSenders = interleaved;
   const restarts = cluster.starts.reduce((a, b) => a + b, 0) - startsBefore;
   if (restarts) result.notes.nodesStarted = restarts;
   if (fault.mode !== 'alone') {
