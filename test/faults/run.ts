@@ -109,6 +109,8 @@ async function runFault(fault: Fault): Promise<void> {
     if (c.duplicated) result.problems.push(`${c.duplicated} deliveries duplicated`);
     if (c.http.serverErrors) result.problems.push(`${c.http.serverErrors} answers were a 5xx other than a clear 503`);
     if (c.http.hangs) result.problems.push(`${c.http.hangs} requests hung`);
+    const internal = ledger.sendFailures.filter((f) => f.phase === fault.name && f.reason === 'Internal Server Error');
+    if (internal.length) result.problems.push(`${internal.length} channel sends were answered "Internal Server Error"`);
     if (c.sent === 0) result.problems.push('nothing was sent during the fault: the load stalled');
     // What was written before the settling began has had all of it to arrive.
     const stored = await checkStores(cluster, ledger, settleFrom - 2_000).catch((e: unknown) => ({
