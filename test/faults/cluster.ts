@@ -81,7 +81,7 @@ export class Cluster {
       await Promise.all(cluster.nodes.map((n) => n?.close() ?? Promise.resolve()));
       throw e;
     }
-    cluster.startWorker();
+    await cluster.startWorker();
     log(`${cfg.apiNodes} API nodes on ${cluster.ports.join(', ')} and a worker`);
     return cluster;
   }
@@ -119,8 +119,17 @@ export class Cluster {
     await app.close();
   }
 
-  startWorker(): void {
-    this.worker = spawnWorker({ env: this.env } as TestApp);
+  /** Starts the worker process and waits until its queue workers run (a fault must not hit it mid-boot). */
+  async startWorker(timeoutMs = 90_000): Promise<void> {
+    // At info level it says when its workers started; nothing else waits on it.
+    const worker = spawnWorker({ env: { ...this.env, LOG_LEVEL: 'info' } } as unknown as TestApp);
+    this.worker = worker;
+    const deadline = Date.now() + timeoutMs;
+    while (!worker.output().includes('workers started')) {
+      if (/start-up failed/.test(worker.output()) || Date.now() > deadline)
+        throw new Error(`the worker did not start:\n${worker.output().slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
   async stopWorker(): Promise<void> {
