@@ -1,17 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, get as httpGet } from 'node:http';
-import { resolve } from 'node:path';
+import { createServer } from 'node:net';
+import { basename, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, TokenPair } from '@xietong/shared';
-import { freePort } from '../../infra/topology/topology.js';
 import { freshDatabase, uniquePrefix } from './database.js';
 import { TEST_REDIS_URL } from './env.js';
 
-export { freePort };
-
 export const DEMO_PASSWORD = 'Xietong@2026';
-export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+const HERE = import.meta.dirname;
+/** Jest runs this from test/support; the fault suite and the benchmarks from test/dist/support. */
+export const REPO_ROOT = resolve(
+  HERE,
+  ...(basename(resolve(HERE, '..')) === 'dist' ? ['..', '..', '..'] : ['..', '..']),
+);
 const MAIN = resolve(REPO_ROOT, 'server', 'dist', 'main.js');
 const WORKER = resolve(REPO_ROOT, 'server', 'dist', 'worker.js');
 
@@ -27,6 +30,18 @@ export interface TestApp {
   /** Sends a signal to the process (SIGSTOP/SIGCONT freeze and thaw a node). */
   signal(signal: NodeJS.Signals): void;
   close(): Promise<void>;
+}
+
+/** A port free right now (the fault suite and benchmarks run compiled, so no import from infra/). */
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => ok(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
 }
 
 /** Environment of a test server: its own database, its own queue prefix, real Redis by default. */
