@@ -98,9 +98,7 @@ function textFrame(text: string): Buffer {
   const mask = randomBytes(4);
   const len = payload.length;
   const head =
-    len < 126
-      ? Buffer.from([0x81, 0x80 | len])
-      : Buffer.from([0x81, 0x80 | 126, (len >> 8) & 0xff, len & 0xff]);
+    len < 126 ? Buffer.from([0x81, 0x80 | len]) : Buffer.from([0x81, 0x80 | 126, (len >> 8) & 0xff, len & 0xff]);
   const body = Buffer.alloc(len);
   for (let i = 0; i < len; i++) body[i] = (payload[i] ?? 0) ^ (mask[i % 4] ?? 0);
   return Buffer.concat([head, mask, body]);

@@ -79,7 +79,10 @@ export class SocketFloodGuard {
       this.counts.evicted++;
       old.disconnect(true);
     }
-    this.log.warn({ userId: userOf(socket), max: this.config.maxPerUser }, 'too many sockets for one user: oldest closed');
+    this.log.warn(
+      { userId: userOf(socket), max: this.config.maxPerUser },
+      'too many sockets for one user: oldest closed',
+    );
   }
 }
 
