@@ -1,14 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, TokenPair } from '@xietong/shared';
 import { freshDatabase, uniquePrefix } from './database.js';
 import { TEST_REDIS_URL } from './env.js';
 
 export const DEMO_PASSWORD = 'Xietong@2026';
-export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+const HERE = import.meta.dirname;
+/** Jest runs this from test/support; the fault suite and the benchmarks from test/dist/support. */
+export const REPO_ROOT = resolve(
+  HERE,
+  ...(basename(resolve(HERE, '..')) === 'dist' ? ['..', '..', '..'] : ['..', '..']),
+);
 const MAIN = resolve(REPO_ROOT, 'server', 'dist', 'main.js');
 const WORKER = resolve(REPO_ROOT, 'server', 'dist', 'worker.js');
 

@@ -17,6 +17,7 @@ export class RefreshTokenPruner implements OnModuleInit, OnApplicationBootstrap 
 
   onModuleInit(): void {
     this.queues.handle('maintenance', 'auth.prune-refresh-tokens', (data) => this.prune(data.olderThanDays));
+    this.queues.onRedisLost('refresh-token pruning schedule', async () => (await this.schedule(), 1));
   }
 
   /** Idempotent; a queue backend that is down now only delays the schedule, it never blocks boot. */

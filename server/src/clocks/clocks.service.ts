@@ -69,6 +69,17 @@ export class ClocksService implements OnModuleInit {
     // Delivery jobs of this topic queued before the relay routed it directly.
     this.delivery.registerTopic('clock.schedule', (payload) => this.enqueueSteps(payload));
     this.queues.handle('clocks', 'clock.step', (job) => this.step(job.clockId, job.generation, job.step));
+    this.queues.onRedisLost('referral clocks', () => this.rescheduleLive());
+  }
+
+  /** Redis lost its data: every running or overdue clock gets its steps queued again (same job ids). */
+  async rescheduleLive(): Promise<number> {
+    const live = await this.em.fork().find(ReferralClock, { state: { $in: [ClockState.Running, ClockState.Overdue] } });
+    const jobs = live.flatMap((clock) =>
+      this.stepJobs(schedulePayload(clock)).map(({ queue: _q, replaces: _r, ...job }) => job),
+    );
+    for (let i = 0; i < jobs.length; i += 500) await this.queues.queue('clocks').addBulk(jobs.slice(i, i + 500));
+    return live.length;
   }
 
   /** The working-day calendar: the library's data plus every year an admin loaded. */
@@ -379,16 +390,7 @@ export class ClocksService implements OnModuleInit {
 
   /** The steps go to the queue through the outbox, in the same transaction as the clock. */
   private requestSchedule(em: EntityManager, clock: ReferralClock): void {
-    OutboxRelay.record(em, 'clock.schedule', {
-      clockId: clock.id,
-      generation: clock.generation,
-      startedAt: clock.startedAt.toISOString(),
-      steps: {
-        [ClockStep.Warn]: clock.warnAt.toISOString(),
-        [ClockStep.Overdue]: clock.deadline.toISOString(),
-        [ClockStep.Escalate]: clock.escalateAt.toISOString(),
-      },
-    });
+    OutboxRelay.record(em, 'clock.schedule', schedulePayload(clock));
   }
 
   /**
@@ -478,6 +480,27 @@ export class ClocksService implements OnModuleInit {
     });
     return { applied };
   }
+}
+
+/** What a clock's steps are queued from (the outbox row, or a rebuild). */
+export function schedulePayload(clock: {
+  id: string;
+  generation: number;
+  startedAt: Date;
+  warnAt: Date;
+  deadline: Date;
+  escalateAt: Date;
+}): Record<string, unknown> {
+  return {
+    clockId: clock.id,
+    generation: clock.generation,
+    startedAt: clock.startedAt.toISOString(),
+    steps: {
+      [ClockStep.Warn]: clock.warnAt.toISOString(),
+      [ClockStep.Overdue]: clock.deadline.toISOString(),
+      [ClockStep.Escalate]: clock.escalateAt.toISOString(),
+    },
+  };
 }
 
 /** The order a referral's clocks are shown in: by start, then by deadline. */

@@ -16,7 +16,7 @@ import { OutboxRelay } from '../outbox/outbox.service.js';
 import { QueueService } from '../queue/queue.service.js';
 import { Matter, TimelineEntry } from '../referrals/referral.entity.js';
 import { ClockSetting } from './clock.entity.js';
-import { ClocksService } from './clocks.service.js';
+import { ClocksService, schedulePayload } from './clocks.service.js';
 import { WorkflowClock } from './workflow-clock.entity.js';
 
 const STEPS: readonly ClockStep[] = [ClockStep.Warn, ClockStep.Overdue, ClockStep.Escalate];
@@ -53,6 +53,14 @@ export class WorkflowClocksService implements OnModuleInit {
   onModuleInit(): void {
     this.delivery.registerTopic('workflow-clock.schedule', (payload) => this.enqueueSteps(payload));
     this.queues.handle('clocks', 'workflow-clock.step', (job) => this.step(job.clockId, job.generation, job.step));
+    this.queues.onRedisLost('workflow clocks', () => this.rescheduleLive());
+  }
+
+  /** Redis lost its data: every running or overdue workflow clock gets its steps queued again. */
+  async rescheduleLive(): Promise<number> {
+    const live = await this.em.fork().find(WorkflowClock, { state: { $in: [ClockState.Running, ClockState.Overdue] } });
+    for (const clock of live) await this.enqueueSteps(schedulePayload(clock));
+    return live.length;
   }
 
   /** Starts a clock inside the caller's transaction. */
@@ -83,16 +91,7 @@ export class WorkflowClocksService implements OnModuleInit {
       notifyAgencyIds: [...new Set(spec.notifyAgencyIds)],
       escalateToAgencyIds: [...new Set(spec.escalateToAgencyIds ?? [])],
     });
-    OutboxRelay.record(em, 'workflow-clock.schedule', {
-      clockId: clock.id,
-      generation: clock.generation,
-      startedAt: clock.startedAt.toISOString(),
-      steps: {
-        [ClockStep.Warn]: clock.warnAt.toISOString(),
-        [ClockStep.Overdue]: clock.deadline.toISOString(),
-        [ClockStep.Escalate]: clock.escalateAt.toISOString(),
-      },
-    });
+    OutboxRelay.record(em, 'workflow-clock.schedule', schedulePayload(clock));
     return clock;
   }
 

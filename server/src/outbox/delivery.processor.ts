@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
 import {
   rooms,
   SocketEvent,
@@ -28,17 +29,27 @@ export class DeliveryProcessor implements OnModuleInit {
   constructor(
     private readonly queues: QueueService,
     private readonly realtime: RealtimeBus,
+    private readonly em: EntityManager,
   ) {}
 
   onModuleInit(): void {
     this.queues.handle('delivery', 'outbox.deliver', async (job) => {
       const handler = this.topics.get(job.topic);
+      let result: Record<string, boolean>;
       if (handler) {
         await handler(job.payload);
-        return { handled: true };
+        result = { handled: true };
+      } else {
+        result = await this.deliver(job.outboxId, job.topic, job.payload);
+        for (const listener of this.listeners) await listener(job.outboxId, job.topic, job.payload);
       }
-      const result = await this.deliver(job.outboxId, job.topic, job.payload);
-      for (const listener of this.listeners) await listener(job.outboxId, job.topic, job.payload);
+      // Done: a rebuild after Redis lost its data relays only rows not marked here.
+      await this.em
+        .fork()
+        .getConnection()
+        .execute('update outbox_message set delivered_at = now() where id = ? and delivered_at is null', [
+          job.outboxId,
+        ]);
       return result;
     });
   }

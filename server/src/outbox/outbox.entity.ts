@@ -14,6 +14,11 @@ export const OutboxMessageSchema = defineEntity({
     payload: p.json<Record<string, unknown>>(),
     createdAt: p.datetime().onCreate(() => new Date()),
     enqueuedAt: p.datetime().nullable().index(),
+    /**
+     * When its delivery job finished. A Redis that lost its data (a restart without persistence,
+     * a flush) lost the jobs of rows enqueued and not delivered: those are relayed again.
+     */
+    deliveredAt: p.datetime().nullable(),
   },
 });
 export class OutboxMessage extends OutboxMessageSchema.class {}

@@ -81,7 +81,25 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   onApplicationBootstrap(): void {
+    this.queues.onRedisLost('outbox', () => this.requeueUndelivered());
     this.schedule(this.config.outboxRelayStartDelayMs);
+  }
+
+  /**
+   * Redis lost its data: rows relayed but not delivered had their jobs there, so they are relayed
+   * again (same job ids). Routed topics are left out: their owners rebuild those jobs from their
+   * own tables (a clock's steps from the clock).
+   */
+  async requeueUndelivered(): Promise<number> {
+    const routed = [...this.routes.keys()].map((t) => `'${t.replace(/'/g, "''")}'`);
+    const rows = await this.em.fork().execute<{ id: string }[]>(
+      `update outbox_message set enqueued_at = null
+          where enqueued_at is not null and delivered_at is null
+          ${routed.length ? `and topic not in (${routed.join(', ')})` : ''}
+          returning id`,
+    );
+    this.schedule(0);
+    return rows.length;
   }
 
   onApplicationShutdown(): void {

@@ -55,6 +55,30 @@ export class QueueBackend {
     return this.redis;
   }
 
+  /**
+   * Whether Redis came up empty since the last call anywhere (a restart without persistence, a
+   * flush, a new server): sets a marker key if it is missing, and says whether it was. Exactly one
+   * caller across the deployment gets `true` per loss. Always false on the PostgreSQL backend.
+   */
+  async claimEmptyRedis(timeoutMs = 2_000): Promise<boolean> {
+    if (this.config.kind !== 'redis') return false;
+    const key = `${this.config.namespace}:queues-marker`;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, fail) => {
+      timer = setTimeout(() => fail(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return (await Promise.race([this.redisConnection().set(key, new Date().toISOString(), 'NX'), timeout])) === 'OK';
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Forgets the marker (a rebuild that failed half-way is tried again by whoever sees it missing). */
+  async releaseEmptyRedis(): Promise<void> {
+    if (this.config.kind === 'redis') await this.redisConnection().del(`${this.config.namespace}:queues-marker`);
+  }
+
   createQueue(name: string, defaultJobOptions: JobsOptions = DEFAULT_JOB_OPTIONS): AnyQueue {
     let queue: AnyQueue;
     if (this.config.kind === 'redis') {

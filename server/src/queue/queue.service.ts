@@ -5,6 +5,11 @@ import { QueueBackend } from './queue-backend.js';
 
 export type JobHandler<Q extends QueueName, J extends JobName<Q>> = (data: JobData<Q, J>, job: Job) => Promise<unknown>;
 
+/** How often each process looks whether Redis lost its data. */
+const REDIS_LOSS_CHECK_MS = 2_000;
+/** Jobs running when Redis lost its data finish within this; what they delivered is then marked. */
+const REBUILD_GRACE_MS = 3_000;
+
 export class MissingJobHandlerError extends Error {
   constructor(readonly missing: string[]) {
     super(`Every job in the catalogue needs a handler; missing: ${missing.join(', ')}`);
@@ -21,6 +26,9 @@ export class QueueService implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly queues = new Map<QueueName, Queue>();
   private readonly handlers = new Map<string, (data: unknown, job: Job) => Promise<unknown>>();
   private workersStarted = false;
+  private readonly rebuilders: { name: string; run: () => Promise<number> }[] = [];
+  private lossTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     readonly backend: QueueBackend,
@@ -53,9 +61,50 @@ export class QueueService implements OnApplicationBootstrap, OnApplicationShutdo
     this.handlers.set(`${queue}/${job}`, handler as (data: unknown, job: Job) => Promise<unknown>);
   }
 
+  /**
+   * Registers what a capability puts back into Redis from PostgreSQL when Redis lost its data (a
+   * restart without persistence, a flush): its pending jobs, its delayed steps. `run` must be
+   * idempotent (job ids derived from rows) and returns how many things it queued again.
+   */
+  onRedisLost(name: string, run: () => Promise<number>): void {
+    this.rebuilders.push({ name, run });
+  }
+
+  /**
+   * Looks whether Redis lost its data and, if this process is the one to notice, rebuilds. Also
+   * true on a deployment's first start on a fresh Redis, where rebuilding finds nothing to do.
+   */
+  async checkRedisLoss(): Promise<Record<string, number> | undefined> {
+    if (!(await this.backend.claimEmptyRedis())) return undefined;
+    this.logger.warn(
+      'Redis holds none of our keys (restarted without persistence, or flushed): rebuilding from PostgreSQL',
+    );
+    await new Promise((r) => setTimeout(r, REBUILD_GRACE_MS));
+    const counts: Record<string, number> = {};
+    try {
+      for (const r of this.rebuilders) counts[r.name] = await r.run();
+    } catch (e) {
+      // Half done (Redis went again, or the database): whoever looks next does it all again.
+      await this.backend.releaseEmptyRedis().catch(() => undefined);
+      throw e;
+    }
+    this.logger.warn({ requeued: counts }, 'queues rebuilt from PostgreSQL');
+    return counts;
+  }
+
+  private watchRedisLoss(ms: number): void {
+    if (this.stopped) return;
+    this.lossTimer = setTimeout(() => {
+      this.checkRedisLoss()
+        .catch((e: unknown) => this.logger.warn({ err: e }, 'could not check or rebuild the queues yet'))
+        .finally(() => this.watchRedisLoss(REDIS_LOSS_CHECK_MS));
+    }, ms);
+  }
+
   onApplicationBootstrap(): void {
     // Create every queue up front so the dashboard and metrics see them all.
     this.allQueues();
+    if (this.backend.kind === 'redis') this.watchRedisLoss(0);
     if (!this.runWorkers) return;
     const missing = QUEUE_NAMES.flatMap((q) =>
       (JOB_NAMES[q] as readonly string[]).filter((j) => !this.handlers.has(`${q}/${j}`)).map((j) => `${q}/${j}`),
@@ -85,6 +134,8 @@ export class QueueService implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.lossTimer);
     await this.backend.close();
   }
 }

@@ -16,19 +16,23 @@ export class StatisticsRefresher implements OnModuleInit, OnApplicationBootstrap
 
   onModuleInit(): void {
     this.queues.handle('maintenance', 'statistics.refresh-rollups', () => this.statistics.refreshRollups());
+    this.queues.onRedisLost('statistics schedule', async () => (await this.schedule(), 1));
   }
 
   /** Idempotent; a queue backend that is down only delays the schedule, it never blocks boot. */
   async onApplicationBootstrap(): Promise<void> {
-    await withTimeout(
-      this.queues
-        .queue('maintenance')
-        .upsertJobScheduler(
-          'statistics.refresh-rollups',
-          { every: this.config.statisticsRefreshSeconds * 1000 },
-          { name: 'statistics.refresh-rollups', data: { reason: 'schedule' } },
-        ),
-      5_000,
-    ).catch((e: unknown) => this.logger.warn({ err: e }, 'could not schedule the statistics refresh yet'));
+    await withTimeout(this.schedule(), 5_000).catch((e: unknown) =>
+      this.logger.warn({ err: e }, 'could not schedule the statistics refresh yet'),
+    );
+  }
+
+  private async schedule(): Promise<void> {
+    await this.queues
+      .queue('maintenance')
+      .upsertJobScheduler(
+        'statistics.refresh-rollups',
+        { every: this.config.statisticsRefreshSeconds * 1000 },
+        { name: 'statistics.refresh-rollups', data: { reason: 'schedule' } },
+      );
   }
 }
