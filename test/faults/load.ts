@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import {
+  SocketErrorCode,
   SocketEvent,
   type ChannelChange,
   type ChannelView,
@@ -235,7 +236,13 @@ export class LoadClient {
     name: string,
     readonly username: string,
     readonly home: number,
-    readonly opts: { channelId?: string; sends?: boolean; receivesReferrals?: boolean },
+    readonly opts: {
+      channelId?: string;
+      sends?: boolean;
+      receivesReferrals?: boolean;
+      /** where its socket connects for a node (a proxy standing for its network); the node itself by default */
+      via?: (node: number) => string;
+    },
   ) {
     this.record = ctx.ledger.newClient(name, username, {
       referrals: opts.receivesReferrals ?? false,
@@ -290,7 +297,7 @@ export class LoadClient {
 
   private open(node: number): Promise<boolean> {
     return new Promise((done) => {
-      const socket: ClientSocket = io(this.ctx.cluster.url(node), {
+      const socket: ClientSocket = io(this.opts.via?.(node) ?? this.ctx.cluster.url(node), {
         transports: ['websocket'],
         reconnection: false,
         forceNew: true,
@@ -348,10 +355,15 @@ export class LoadClient {
     const socket = this.socket;
     if (!socket?.connected) return undefined;
     try {
-      return (await (socket.timeout(this.ctx.config.hangMs) as unknown as ClientSocket).emitWithAck(
-        event as typeof SocketEvent.Ping,
-        payload,
-      )) as unknown as SocketAck<T>;
+      for (let attempt = 0; ; attempt++) {
+        const ack = (await (socket.timeout(this.ctx.config.hangMs) as unknown as ClientSocket).emitWithAck(
+          event as typeof SocketEvent.Ping,
+          payload,
+        )) as unknown as SocketAck<T>;
+        // Over the socket's event limit (a long catch-up): slow down and ask again, as the web app does.
+        if (ack.ok || ack.error.code !== SocketErrorCode.RateLimited || attempt >= 20) return ack;
+        await sleep(250);
+      }
     } catch {
       return undefined; // no ack in time, or the connection went
     }
