@@ -4,7 +4,7 @@ import { channelId, LoadClient } from '../load.js';
 
 /** Durations and sizes of the client-side faults; `config.extra` overrides any of them by name. */
 export interface ClientFaultSizes {
-  /** apps behind the network proxies (channel members; two of them also post) */
+  /** apps behind the network proxies (members of the load's channel, receiving) */
   fleet: number;
   /** how long the network keeps being cut, ms; each cut lasts `cutMs`, with `betweenCutsMs` of network between */
   cutsMs: number;
@@ -92,7 +92,6 @@ export async function ensureFleet(ctx: FaultContext): Promise<Fleet> {
     clients.push(
       new LoadClient(ctx, `fleet-${i}:${username}@${home}`, username, home, {
         channelId: channel,
-        sends: i < 2,
         via: (node) => proxies[node]?.url ?? ctx.cluster.url(node),
       }),
     );

@@ -33,6 +33,7 @@ export const networkCuts: Fault = {
     const end = Date.now() + s.cutsMs;
     let frozen = 0;
     let reset = 0;
+    const resetBefore = fleet.proxies.reduce((n, p) => n + p.cutConnections, 0);
     while (Date.now() < end) {
       if ((frozen + reset) % 2 === 0) {
         for (const p of fleet.proxies) p.freeze();
@@ -50,7 +51,7 @@ export const networkCuts: Fault = {
     return {
       frozenCuts: frozen,
       resetCuts: reset,
-      connectionsReset: fleet.proxies.reduce((n, p) => n + p.cutConnections, 0),
+      connectionsReset: fleet.proxies.reduce((n, p) => n + p.cutConnections, 0) - resetBefore,
       lastReconnectMs: reconnectMs,
     };
   },
