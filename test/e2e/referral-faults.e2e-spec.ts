@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { SocketEvent, type AgencySummary, type ReferralChangedEvent } from '@xietong/shared';
 import { connectSocket, freePort, spawnServer, testEnv, type ClientSocket, type TestApp } from '../support/app.js';
@@ -73,6 +74,41 @@ describe('a process killed between commit and enqueue', () => {
     await until('the referral delivered', () => got.length > 0);
     await new Promise((r) => setTimeout(r, 1_000)); // a duplicate would arrive now
     expect(got.map((e) => e.matterId)).toEqual([matterId]);
+  });
+});
+
+describe('a process killed while it held an Idempotency-Key', () => {
+  it('does not refuse the retry forever: an abandoned claim is taken over', async () => {
+    const app = await spawnServer(await testEnv());
+    closers.push(() => app.close());
+    const { officer, matterId } = await prepare(app);
+    const [me] = await query<{ id: string }>(app.databaseUrl, `select id from app_user where username = 'zfj.officer'`);
+    const body = { matterId, kind: 'jurisdiction_transfer' };
+    const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    // What a node killed mid-request leaves: the key claimed, no answer, its process gone.
+    const claim = (key: string, age: string) =>
+      query(
+        app.databaseUrl,
+        `insert into idempotent_request (user_id, key, route, request_hash, status, body, created_at)
+         values ($1, $2, 'POST /api/referrals', $3, 0, 'null'::jsonb, now() - $4::interval)`,
+        [me?.id, key, hash, age],
+      );
+    await claim('killed-mid-request-1', '2 minutes');
+    const retry = await app.http.request('POST', '/api/referrals', {
+      token: officer,
+      body,
+      headers: { 'idempotency-key': 'killed-mid-request-1' },
+    });
+    expect(retry.status).toBe(201);
+    // The answer is kept under the key as usual: the next retry gets it back, nothing runs twice.
+    const again = await app.http.request('POST', '/api/referrals', {
+      token: officer,
+      body,
+      headers: { 'idempotency-key': 'killed-mid-request-1' },
+    });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(retry.body);
   });
 });
 

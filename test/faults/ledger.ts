@@ -59,9 +59,19 @@ export interface ClientRecord {
   receivesMessages: boolean;
 }
 
+/** A channel send that was not acknowledged (and was tried again): an error ack, or none in time. */
+export interface SendFailure {
+  at: number;
+  phase: string;
+  client: string;
+  /** the error code of the ack, `no-ack` (nothing within `hangMs`) or `offline` (not connected) */
+  reason: string;
+}
+
 export class Ledger {
   phase = 'warm-up';
   readonly http: HttpOutcome[] = [];
+  readonly sendFailures: SendFailure[] = [];
   readonly referrals: SentReferral[] = [];
   readonly messages: SentMessage[] = [];
   readonly clients: ClientRecord[] = [];

@@ -435,6 +435,12 @@ export class LoadClient {
           break;
         }
         this.sendFailures++;
+        this.ctx.ledger.sendFailures.push({
+          at: Date.now(),
+          phase: this.ctx.ledger.phase,
+          client: this.record.name,
+          reason: ack === undefined ? (this.connected ? 'no-ack' : 'offline') : ack.ok ? 'ok' : ack.error.code,
+        });
         // Unsent at the end of the run: the person still has it in the composer, nothing was lost.
         if (this.stopped && attempts > 40) break;
         await sleep(250);

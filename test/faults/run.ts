@@ -72,6 +72,7 @@ async function runFault(fault: Fault): Promise<void> {
   log(`fault ${fault.name}: ${fault.description}`);
   ledger.enter(fault.name);
   const started = Date.now();
+  const startsBefore = cluster.starts.reduce((a, b) => a + b, 0);
   const result: FaultResult = {
     name: fault.name,
     description: fault.description,
@@ -91,6 +92,11 @@ async function runFault(fault: Fault): Promise<void> {
     result.problems.push(e instanceof Error ? e.message : String(e));
   }
   result.ms = Date.now() - started;
+  const failures = ledger.sendFailures.filter((f) => f.phase === fault.name);
+  for (const reason of new Set(failures.map((f) => f.reason)))
+    result.notes[`sendsRetried:${reason}`] = failures.filter((f) => f.reason === reason).length;
+  const restarts = cluster.starts.reduce((a, b) => a + b, 0) - startsBefore;
+  if (restarts) result.notes.nodesStarted = restarts;
   if (fault.mode !== 'alone') {
     const settleFrom = Date.now();
     await settle(new Set([fault.name]), config.settleMs);

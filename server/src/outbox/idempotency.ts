@@ -10,6 +10,13 @@ import { IdempotentRequest } from './outbox.entity.js';
 const KEY = /^[\w.:-]{8,128}$/;
 const IN_PROGRESS = 0;
 const WAIT_MS = 10_000;
+/**
+ * A claim still in progress after this long belongs to a process that died mid-request (a
+ * SIGKILL, a crash): a retry takes it over rather than being refused forever. No request runs this
+ * long; one that dies between its commit and its answer is run again (creates that must not repeat
+ * guard it themselves).
+ */
+const ABANDONED_AFTER_SECONDS = 30;
 
 type Claim = { first: true } | { first: false; status: number; body: unknown };
 
@@ -17,7 +24,7 @@ type Claim = { first: true } | { first: false; status: number; body: unknown };
  * Honours the `Idempotency-Key` header on creates. The key is claimed (per user) before the work
  * runs, so two concurrent retries cannot both create: the second waits for the first answer and
  * returns it. A key reused with a different body is a 409. A failed first attempt releases the
- * key, so the retry can succeed.
+ * key, so the retry can succeed; so does one whose process died holding it, once it is abandoned.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -68,10 +75,23 @@ export class IdempotencyInterceptor implements NestInterceptor {
         throw new Conflict('Idempotency-Key 已用于另一请求 (key already used for a different request)');
       }
       if (earlier.status !== IN_PROGRESS) return { first: false, status: earlier.status, body: earlier.body };
+      if (await this.takeOver(userId, key)) return { first: true };
       if (Date.now() > deadline)
         throw new Conflict('同一 Idempotency-Key 的请求仍在处理中 (the first request is still running)');
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /** Claims an abandoned in-progress key for this request; false if it is not abandoned (or another retry won). */
+  private async takeOver(userId: string, key: string): Promise<boolean> {
+    const taken = await this.em.fork().execute<{ id: string }[]>(
+      `update idempotent_request set created_at = now()
+        where user_id = ? and key = ? and status = ${IN_PROGRESS}
+          and created_at < now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS})
+        returning id`,
+      [userId, key],
+    );
+    return taken.length > 0;
   }
 
   private async complete(userId: string, key: string, status: number, body: unknown): Promise<void> {
