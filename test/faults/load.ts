@@ -348,7 +348,9 @@ export class LoadClient {
         this.record.outOfOrder.push({ channelId: c.channelId, after: this.lastLive, got: c.changeSeq });
       this.lastLive = Math.max(this.lastLive, c.changeSeq);
     }
-    this.cursor = Math.max(this.cursor, c.changeSeq);
+    // Only a contiguous change moves the cursor (as in the web app): one past a gap would make the
+    // next sync page, or the next catch-up, skip what is still missing.
+    if (c.changeSeq === this.cursor + 1) this.cursor = c.changeSeq;
   }
 
   private async emit<T>(event: string, payload: unknown): Promise<SocketAck<T> | undefined> {
