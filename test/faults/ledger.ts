@@ -51,8 +51,10 @@ export interface ClientRecord {
   liveReferrals: Map<string, number>;
   /** referral ids read from the inbox after a reconnect */
   caughtUpReferrals: Set<string>;
-  /** live message.created that arrived out of order on one connection */
+  /** live messages of one sender that arrived out of their order on one connection */
   outOfOrder: { channelId: string; after: number; got: number }[];
+  /** live changes that came after a later change of another sender (reported, allowed) */
+  interleaved: number;
   /** the client takes part in referral delivery (a member of the receiving agency) */
   receivesReferrals: boolean;
   /** the client is a member of the load's channel */
@@ -96,6 +98,7 @@ export class Ledger {
       liveReferrals: new Map(),
       caughtUpReferrals: new Set(),
       outOfOrder: [],
+      interleaved: 0,
       receivesReferrals: receives.referrals,
       receivesMessages: receives.messages,
     };

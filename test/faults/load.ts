@@ -225,8 +225,10 @@ export class LoadClient {
   /** offline on purpose (a fault keeps it away): no reconnect until `online()` */
   private offline = false;
   private cursor = 0;
-  /** the last live message.created changeSeq on the current connection */
-  private lastLive = 0;
+  /** per sender, the last message seq pushed live on the current connection */
+  private lastLive = new Map<string, number>();
+  /** the last live changeSeq on the current connection (any sender) */
+  private lastChange = 0;
   private sendLoop: Promise<void> | undefined;
   private reconnecting = false;
   sendFailures = 0;
@@ -310,7 +312,8 @@ export class LoadClient {
       });
       socket.once('connect', () => {
         this.socket = socket;
-        this.lastLive = 0;
+        this.lastLive = new Map();
+        this.lastChange = 0;
         const conn: ClientRecord['connections'][number] = { node, from: Date.now() };
         this.record.connections.push(conn);
         socket.once('disconnect', (reason) => {
@@ -344,9 +347,16 @@ export class LoadClient {
     if (c.type === 'message.created' && c.message) {
       const id = c.message.id;
       this.record.liveMessages.set(id, (this.record.liveMessages.get(id) ?? 0) + 1);
-      if (c.changeSeq <= this.lastLive)
-        this.record.outOfOrder.push({ channelId: c.channelId, after: this.lastLive, got: c.changeSeq });
-      this.lastLive = Math.max(this.lastLive, c.changeSeq);
+      // In order means each sender's messages in the order they were sent. Two senders on two nodes
+      // commit and push independently (a resend after a node died is pushed again late), so their
+      // messages may interleave out of seq order; the app sorts by seq.
+      const sender = c.message.sender?.id ?? 'system';
+      const last = this.lastLive.get(sender) ?? 0;
+      if (c.message.seq <= last)
+        this.record.outOfOrder.push({ channelId: c.channelId, after: last, got: c.message.seq });
+      else this.lastLive.set(sender, c.message.seq);
+      if (c.changeSeq < this.lastChange) this.record.interleaved++;
+      this.lastChange = Math.max(this.lastChange, c.changeSeq);
     }
     // Only a contiguous change moves the cursor (as in the web app): one past a gap would make the
     // next sync page, or the next catch-up, skip what is still missing.

@@ -73,6 +73,7 @@ async function runFault(fault: Fault): Promise<void> {
   ledger.enter(fault.name);
   const started = Date.now();
   const startsBefore = cluster.starts.reduce((a, b) => a + b, 0);
+  const interleavedBefore = ledger.clients.reduce((n, c) => n + c.interleaved, 0);
   const result: FaultResult = {
     name: fault.name,
     description: fault.description,
@@ -95,6 +96,8 @@ async function runFault(fault: Fault): Promise<void> {
   const failures = ledger.sendFailures.filter((f) => f.phase === fault.name);
   for (const reason of new Set(failures.map((f) => f.reason)))
     result.notes[`sendsRetried:${reason}`] = failures.filter((f) => f.reason === reason).length;
+  const interleaved = ledger.clients.reduce((n, c) => n + c.interleaved, 0) - interleavedBefore;
+  if (interleaved) result.notes.interleavedAcrossSenders = interleaved;
   const restarts = cluster.starts.reduce((a, b) => a + b, 0) - startsBefore;
   if (restarts) result.notes.nodesStarted = restarts;
   if (fault.mode !== 'alone') {
@@ -106,6 +109,8 @@ async function runFault(fault: Fault): Promise<void> {
     if (c.duplicated) result.problems.push(`${c.duplicated} deliveries duplicated`);
     if (c.http.serverErrors) result.problems.push(`${c.http.serverErrors} answers were a 5xx other than a clear 503`);
     if (c.http.hangs) result.problems.push(`${c.http.hangs} requests hung`);
+    const internal = ledger.sendFailures.filter((f) => f.phase === fault.name && f.reason === 'Internal Server Error');
+    if (internal.length) result.problems.push(`${internal.length} channel sends were answered "Internal Server Error"`);
     if (c.sent === 0) result.problems.push('nothing was sent during the fault: the load stalled');
     // What was written before the settling began has had all of it to arrive.
     const stored = await checkStores(cluster, ledger, settleFrom - 2_000).catch((e: unknown) => ({

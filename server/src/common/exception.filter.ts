@@ -84,7 +84,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return {
         statusCode: 503,
         error: 'Service Unavailable',
-        message: '数据库暂不可用，请稍后重试 (database unavailable, try again shortly)',
+        message: DATABASE_UNAVAILABLE,
         ...(requestId ? { requestId } : {}),
       };
     }
@@ -109,6 +109,8 @@ function isBodyParserError(e: unknown): e is { status: number; type: string } {
   );
 }
 
+export const DATABASE_UNAVAILABLE = '数据库暂不可用，请稍后重试 (database unavailable, try again shortly)';
+
 /** Connection-level failures (refused, terminated, not accepting connections): retryable, 503. */
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -122,7 +124,7 @@ const UNAVAILABLE_CODES = new Set([
   '08003',
   '08006',
 ]);
-function isDatabaseUnavailable(e: unknown): boolean {
+export function isDatabaseUnavailable(e: unknown): boolean {
   for (let cur: unknown = e, depth = 0; cur && typeof cur === 'object' && depth < 4; depth++) {
     const err = cur as { name?: unknown; code?: unknown; cause?: unknown; message?: unknown };
     if (err.name === 'ConnectionException') return true;

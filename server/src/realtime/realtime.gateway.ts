@@ -19,6 +19,7 @@ import {
 } from '@xietong/shared';
 import { AuthService } from '../auth/auth.service.js';
 import { DomainError } from '../common/errors.js';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../common/exception.filter.js';
 import { Policy } from '../common/policy/policy.decorator.js';
 import { PolicyGuard } from '../common/policy/policy.guard.js';
 import { RealtimeBus, type AppServer, type SocketData } from './realtime.bus.js';
@@ -39,8 +40,12 @@ export class SocketErrorFilter extends BaseWsExceptionFilter {
             message: exception.message,
             ...(exception.details ? { details: exception.details } : {}),
           }
-        : { code: 'Internal Server Error', message: 'internal error' };
-    if (!(exception instanceof DomainError)) this.logger.error({ err: exception }, 'socket handler failed');
+        : isDatabaseUnavailable(exception)
+          ? // What REST answers with 503: retryable, and nothing about the internals.
+            { code: 'Service Unavailable', message: DATABASE_UNAVAILABLE }
+          : { code: 'Internal Server Error', message: 'internal error' };
+    if (error.code === 'Service Unavailable') this.logger.warn({ err: exception }, 'database unavailable');
+    else if (!(exception instanceof DomainError)) this.logger.error({ err: exception }, 'socket handler failed');
     if (ack) ack({ ok: false, error });
   }
 }
