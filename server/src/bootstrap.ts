@@ -15,6 +15,7 @@ import { loadConfig, type AppConfig } from './config/config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
 import { assertRedisKeepsKeys } from './queue/queue-backend.js';
 import { AppIoAdapter } from './realtime/io.adapter.js';
+import { reapSilentConnections } from './realtime/silent-connections.js';
 
 export interface Database {
   url: string;
@@ -129,7 +130,8 @@ function configureHttp(app: NestExpressApplication, config: AppConfig): void {
   const crossNode = config.redisUrl
     ? { url: config.redisUrl, prefix: config.queuePrefix, maxLen: config.socketStreamMaxLen }
     : undefined;
-  app.useWebSocketAdapter(new AppIoAdapter(app, config.corsOrigins, crossNode));
+  app.useWebSocketAdapter(new AppIoAdapter(app, config.corsOrigins, config.sockets, crossNode));
+  reapSilentConnections(app.getHttpServer(), config.sockets.handshakeTimeoutMs);
   for (const handler of webApp(config.clientDist)) app.use(handler);
 
   const doc = new DocumentBuilder()

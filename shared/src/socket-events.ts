@@ -141,6 +141,18 @@ export interface ClientToServerEvents {
   ) => void;
 }
 
+/** Error codes of socket acks that a client acts on (others carry the HTTP status name). */
+export const SocketErrorCode = {
+  /** The socket sent more events than its limit: this one was dropped; slow down and retry. */
+  RateLimited: 'RATE_LIMITED',
+} as const;
+
+/** The ack of an event the server dropped for flooding. */
+export const RATE_LIMITED_ACK = {
+  ok: false,
+  error: { code: SocketErrorCode.RateLimited, message: '操作过于频繁，请稍后再试' },
+} as const satisfies SocketAck<never>;
+
 /** Per-socket data the server keeps (never sent to the client). */
 export type InterServerEvents = Record<string, never>;
 

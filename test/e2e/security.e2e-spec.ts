@@ -40,7 +40,9 @@ const token = async (username: string): Promise<string> => {
 
 beforeAll(async () => {
   // info: every request is logged, so the redaction test has something to read.
-  app = await bootApp({ env: { LOG_LEVEL: 'info' } });
+  // The fuzzers send hundreds of events from one socket as fast as acks come back: the per-socket
+  // flood limit (tested in socket-flood.e2e-spec.ts) would answer them RATE_LIMITED.
+  app = await bootApp({ env: { LOG_LEVEL: 'info', SOCKET_EVENT_RATE: '10000', SOCKET_EVENT_BURST: '10000' } });
 });
 afterAll(async () => {
   await app?.close();

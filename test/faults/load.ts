@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import {
+  SocketErrorCode,
   SocketEvent,
   type ChannelChange,
   type ChannelView,
@@ -237,7 +238,13 @@ export class LoadClient {
     name: string,
     readonly username: string,
     readonly home: number,
-    readonly opts: { channelId?: string; sends?: boolean; receivesReferrals?: boolean },
+    readonly opts: {
+      channelId?: string;
+      sends?: boolean;
+      receivesReferrals?: boolean;
+      /** where its socket connects for a node (a proxy standing for its network); the node itself by default */
+      via?: (node: number) => string;
+    },
   ) {
     this.record = ctx.ledger.newClient(name, username, {
       referrals: opts.receivesReferrals ?? false,
@@ -292,7 +299,7 @@ export class LoadClient {
 
   private open(node: number): Promise<boolean> {
     return new Promise((done) => {
-      const socket: ClientSocket = io(this.ctx.cluster.url(node), {
+      const socket: ClientSocket = io(this.opts.via?.(node) ?? this.ctx.cluster.url(node), {
         transports: ['websocket'],
         reconnection: false,
         forceNew: true,
@@ -351,17 +358,24 @@ export class LoadClient {
       if (c.changeSeq < this.lastChange) this.record.interleaved++;
       this.lastChange = Math.max(this.lastChange, c.changeSeq);
     }
-    this.cursor = Math.max(this.cursor, c.changeSeq);
+    // Only a contiguous change moves the cursor (as in the web app): one past a gap would make the
+    // next sync page, or the next catch-up, skip what is still missing.
+    if (c.changeSeq === this.cursor + 1) this.cursor = c.changeSeq;
   }
 
   private async emit<T>(event: string, payload: unknown): Promise<SocketAck<T> | undefined> {
     const socket = this.socket;
     if (!socket?.connected) return undefined;
     try {
-      return (await (socket.timeout(this.ctx.config.hangMs) as unknown as ClientSocket).emitWithAck(
-        event as typeof SocketEvent.Ping,
-        payload,
-      )) as unknown as SocketAck<T>;
+      for (let attempt = 0; ; attempt++) {
+        const ack = (await (socket.timeout(this.ctx.config.hangMs) as unknown as ClientSocket).emitWithAck(
+          event as typeof SocketEvent.Ping,
+          payload,
+        )) as unknown as SocketAck<T>;
+        // Over the socket's event limit (a long catch-up): slow down and ask again, as the web app does.
+        if (ack.ok || ack.error.code !== SocketErrorCode.RateLimited || attempt >= 20) return ack;
+        await sleep(250);
+      }
     } catch {
       return undefined; // no ack in time, or the connection went
     }

@@ -1,5 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import {
+  SocketErrorCode,
   SocketEvent,
   type ChannelChange,
   type ClientToServerEvents,
@@ -28,6 +29,8 @@ interface Conversation {
 }
 
 const ACK_TIMEOUT_MS = 10_000;
+const RATE_LIMIT_RETRIES = 20;
+const RATE_LIMIT_BACKOFF_MS = 250;
 const TYPING_SHOWN_MS = 3_000;
 
 type Ack<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends
@@ -255,7 +258,15 @@ export class ChannelStore {
     const timed = this.socket.timeout(ACK_TIMEOUT_MS) as unknown as {
       emitWithAck(e: E, p: unknown): Promise<Ack<E>>;
     };
-    return timed.emitWithAck(event, payload);
+    for (let attempt = 0; ; attempt++) {
+      const res = await timed.emitWithAck(event, payload);
+      // Over this socket's event limit (a long catch-up, many open channels): slow down and ask again.
+      const limited =
+        !(res as SocketAck<unknown>).ok &&
+        (res as { error: { code: string } }).error.code === SocketErrorCode.RateLimited;
+      if (!limited || attempt >= RATE_LIMIT_RETRIES) return res;
+      await new Promise((r) => setTimeout(r, RATE_LIMIT_BACKOFF_MS));
+    }
   }
 
   // ---- acting ----

@@ -74,5 +74,12 @@ export const EnvSchema = z.object({
   CHANNEL_SEND_WINDOW_SECONDS: seconds.max(3600).default(10),
   CHANNEL_ACK_REMIND_SECONDS: seconds.max(7 * 24 * 3600).default(3600),
   PRESENCE_NODE_BEAT_SECONDS: seconds.max(300).default(10),
+  SOCKET_EVENT_RATE: z.coerce.number().min(0.1).max(10_000).default(20),
+  SOCKET_EVENT_BURST: z.coerce.number().int().min(1).max(100_000).default(40),
+  SOCKET_FLOOD_DISCONNECT_SECONDS: seconds.max(3600).default(10),
+  SOCKET_PING_INTERVAL_SECONDS: seconds.max(300).default(20),
+  SOCKET_PING_TIMEOUT_SECONDS: seconds.max(300).default(20),
+  SOCKET_HANDSHAKE_TIMEOUT_SECONDS: seconds.max(300).default(10),
+  SOCKET_MAX_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
 });
 export type Env = z.output<typeof EnvSchema>;

@@ -58,6 +58,23 @@ export interface AppConfig {
   loginAddress: { maxFailures: number; windowSeconds: number };
   /** channel messages a user may send per window, and how often unacknowledged recipients are reminded */
   channels: { sendLimit: number; sendWindowMs: number; ackRemindMs: number; presenceBeatMs: number };
+  /** flood and half-open protection of the socket layer */
+  sockets: SocketLimits;
+}
+
+export interface SocketLimits {
+  /** per-socket token bucket: events per second, and at once after a quiet spell */
+  eventRate: number;
+  eventBurst: number;
+  /** a socket over its limit this long without a pause is disconnected */
+  floodDisconnectMs: number;
+  /** a connection that stops answering pings is closed after interval + timeout */
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+  /** a TCP connection must send its request headers, and a socket its namespace connect, within this */
+  handshakeTimeoutMs: number;
+  /** sockets one user may hold on one node; the oldest go first */
+  maxPerUser: number;
 }
 
 export class ConfigError extends Error {
@@ -142,6 +159,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       sendWindowMs: e.CHANNEL_SEND_WINDOW_SECONDS * 1000,
       ackRemindMs: e.CHANNEL_ACK_REMIND_SECONDS * 1000,
       presenceBeatMs: e.PRESENCE_NODE_BEAT_SECONDS * 1000,
+    },
+    sockets: {
+      eventRate: e.SOCKET_EVENT_RATE,
+      eventBurst: e.SOCKET_EVENT_BURST,
+      floodDisconnectMs: e.SOCKET_FLOOD_DISCONNECT_SECONDS * 1000,
+      pingIntervalMs: e.SOCKET_PING_INTERVAL_SECONDS * 1000,
+      pingTimeoutMs: e.SOCKET_PING_TIMEOUT_SECONDS * 1000,
+      handshakeTimeoutMs: e.SOCKET_HANDSHAKE_TIMEOUT_SECONDS * 1000,
+      maxPerUser: e.SOCKET_MAX_PER_USER,
     },
     webhooks: { attempts: e.WEBHOOK_ATTEMPTS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS },
     attachments: {

@@ -15,6 +15,7 @@ import { Policy } from '../common/policy/policy.decorator.js';
 import { countStatements, statementsRun, type StatementTally } from '../database/statement-count.js';
 import { QueueService } from '../queue/queue.service.js';
 import { RealtimeBus } from '../realtime/realtime.bus.js';
+import { SocketFloodGuard } from '../realtime/socket-flood.js';
 
 /** Prometheus metrics: HTTP latency, queue depths, connected sockets, process defaults. */
 @Injectable()
@@ -23,7 +24,7 @@ export class Metrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   readonly httpStatements: Histogram<'method' | 'route' | 'status'>;
 
-  constructor(queues: QueueService, bus: RealtimeBus) {
+  constructor(queues: QueueService, bus: RealtimeBus, flood: SocketFloodGuard) {
     collectDefaultMetrics({ register: this.registry });
     this.httpDuration = new Histogram({
       name: 'http_request_duration_seconds',
@@ -67,6 +68,18 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.set(bus.connectedCount());
+      },
+    });
+    new Counter({
+      name: 'socketio_flood_total',
+      help: 'Flood protection on this node: events dropped (rate_limited), sockets disconnected for flooding, oldest sockets closed over the per-user cap',
+      labelNames: ['action'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ action: 'rate_limited' }, flood.counts.rateLimited);
+        this.inc({ action: 'flood_disconnect' }, flood.counts.floodDisconnects);
+        this.inc({ action: 'evicted' }, flood.counts.evicted);
       },
     });
   }

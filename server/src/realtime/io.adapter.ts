@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import type { Namespace, Server, ServerOptions } from 'socket.io';
 import { SocketEvent } from '@xietong/shared';
+import type { SocketLimits } from '../config/config.js';
 import { realtimeRedis, realtimeStreamNames } from './stream-emitter.js';
 
 export interface CrossNodeOptions {
@@ -30,6 +31,7 @@ export class AppIoAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly origins: string[],
+    private readonly limits: Pick<SocketLimits, 'pingIntervalMs' | 'pingTimeoutMs' | 'handshakeTimeoutMs'>,
     private readonly crossNode?: CrossNodeOptions,
   ) {
     super(app);
@@ -42,6 +44,12 @@ export class AppIoAdapter extends IoAdapter {
       path: '/socket.io',
       perMessageDeflate: false,
       maxHttpBufferSize: 256 * 1024,
+      // Half-open connections: one that stops answering pings (dead TCP, frozen client) is closed
+      // after interval + timeout; one that never connects to the namespace after the handshake timeout.
+      pingInterval: this.limits.pingIntervalMs,
+      pingTimeout: this.limits.pingTimeoutMs,
+      connectTimeout: this.limits.handshakeTimeoutMs,
+      upgradeTimeout: this.limits.handshakeTimeoutMs,
       cors: { origin: [...allowed], credentials: true },
       // Browsers always send Origin; non-browser clients (tests, integrations) may not. The web app
       // this server serves itself is same-origin, whatever host and port it is reached on.

@@ -23,6 +23,7 @@ import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../common/exception
 import { Policy } from '../common/policy/policy.decorator.js';
 import { PolicyGuard } from '../common/policy/policy.guard.js';
 import { RealtimeBus, type AppServer, type SocketData } from './realtime.bus.js';
+import { SocketFloodGuard } from './socket-flood.js';
 
 type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -62,10 +63,13 @@ export class RealtimeGateway implements OnGatewayInit<AppServer>, OnGatewayConne
   constructor(
     private readonly auth: AuthService,
     private readonly bus: RealtimeBus,
+    private readonly flood: SocketFloodGuard,
   ) {}
 
   afterInit(server: AppServer): void {
     this.bus.attach(server);
+    // Before any handler is bound: every event of every socket passes the flood guard first.
+    server.on('connection', (socket) => this.flood.attach(socket));
     server.use((socket, next) => {
       const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
       if (typeof token !== 'string' || token.length === 0) {
@@ -89,6 +93,7 @@ export class RealtimeGateway implements OnGatewayInit<AppServer>, OnGatewayConne
       return;
     }
     await socket.join([rooms.user(actor.userId), rooms.agency(actor.agencyId), rooms.session(actor.sessionId)]);
+    this.flood.capUser(socket, rooms.user(actor.userId));
     const user = await this.auth.me(actor).catch(() => undefined);
     if (!user) {
       socket.disconnect(true);
