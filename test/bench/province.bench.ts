@@ -35,7 +35,11 @@ export async function provinceBench(
 ): Promise<BenchResult[]> {
   const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
   const server = await startServer(
-    benchServerEnv(databaseUrl, `bench_prov_${Date.now().toString(36)}`, { REDIS_URL: redisUrl }),
+    benchServerEnv(databaseUrl, `bench_prov_${Date.now().toString(36)}`, {
+      REDIS_URL: redisUrl,
+      // Sends one at a time, a few dozen: measured for delivery, not held back by the per-user limit.
+      CHANNEL_SEND_LIMIT: '1000',
+    }),
   );
   const raw = new pg.Client({ connectionString: databaseUrl });
   await raw.connect();
@@ -327,11 +331,11 @@ export async function provinceBench(
       async () => {
         const clientId = randomUUID();
         const got = arrival(clientId);
-        sender.emit(
-          SocketEvent.ChannelSend,
+        const ack = (await (sender.timeout(10_000) as unknown as ClientSocket).emitWithAck(
+          SocketEvent.ChannelSend as typeof SocketEvent.Ping,
           { channelId, clientId, text: '压测消息：请按分工落实。' },
-          () => undefined,
-        );
+        )) as unknown as { ok: boolean; error?: unknown };
+        if (!ack.ok) throw new Error(`send refused: ${JSON.stringify(ack.error)}`);
         await got;
       },
       'plain SQL: one INSERT of a row by primary key',
