@@ -204,6 +204,8 @@ export async function seedProvince(
   const r0 = performance.now();
   await client.query('analyze');
   await new StatisticsService(em.fork(), new PolicyService()).refreshRollups();
+  // Again: the planner needs the rollups' sizes too (they were empty or stale before the refresh).
+  await client.query('analyze');
   const refreshMs = performance.now() - r0;
   const yearRows = (
     await client.query<{ matters: string; referrals: string; messages: string }>(
