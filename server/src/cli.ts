@@ -172,7 +172,13 @@ const HAND_WRITTEN_CONSTRAINTS = [
 ];
 const HAND_WRITTEN_INDEXES = ['channel_message_body_trgm', 'channel_member_live_user', 'channel_member_live_agency'];
 /** The statistics rollups are materialised views written by hand (no entity describes them). */
-const HAND_WRITTEN_VIEWS = ['stats_matter_fact', 'stats_referral_fact', 'stats_channel_fact', 'stats_channel_day'];
+const HAND_WRITTEN_VIEWS = [
+  'stats_matter_fact',
+  'stats_referral_fact',
+  'stats_channel_fact',
+  'stats_channel_day',
+  'stats_matter_day',
+];
 function withoutHandWrittenConstraints(sql: string): string {
   return sql
     .split('\n')

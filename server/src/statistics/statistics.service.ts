@@ -170,6 +170,7 @@ export class StatisticsService {
     const started = Date.now();
     const em = this.em.fork();
     await em.execute('refresh materialized view concurrently stats_matter_fact');
+    await em.execute('refresh materialized view concurrently stats_matter_day');
     await em.execute('refresh materialized view concurrently stats_referral_fact');
     await em.execute('refresh materialized view concurrently stats_channel_fact');
     await em.execute('refresh materialized view concurrently stats_channel_day');
@@ -192,10 +193,15 @@ export class StatisticsService {
     const rows = await em.execute<
       { current: boolean; category: string; procedure: string; n: string; major: string; pil: string; crime: string }[]
     >(
-      `select started_on between ?::date and ?::date as current, category, procedure, count(*) n,
-              count(*) filter (where major_difficult) major, count(*) filter (where public_interest_clue) pil,
-              count(*) filter (where suspected_crime) crime
-         from stats_matter_fact where ${where.sql} group by 1, 2, 3 order by 2`,
+      // Unscoped (the whole county, or the province), from the day-level counts: a few rows a day.
+      f.agencyIds || f.townshipId
+        ? `select started_on between ?::date and ?::date as current, category, procedure, count(*) n,
+                  count(*) filter (where major_difficult) major, count(*) filter (where public_interest_clue) pil,
+                  count(*) filter (where suspected_crime) crime
+             from stats_matter_fact where ${where.sql} group by 1, 2, 3 order by 2`
+        : `select started_on between ?::date and ?::date as current, category, procedure, sum(n) n,
+                  sum(major) major, sum(pil) pil, sum(crime) crime
+             from stats_matter_day where ${where.sql} group by 1, 2, 3 order by 2`,
       [f.from, f.to, ...where.params],
     );
     const categories = new Map<string, { category: string; general: number; simple: number; total: number }>();
