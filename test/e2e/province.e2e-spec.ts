@@ -36,12 +36,12 @@ const fingerprint = async (url: string): Promise<string | undefined> =>
     await query<{ h: string }>(
       url,
       `select md5(string_agg(x, '|' order by x)) h from (
-         select m.id || m.number || m.place || m.party_name || m.created_at::text x from matter m where m.number like '协-%-ZJ%'
-         union all select r.id || r.state || r.to_agency_id || r.updated_at::text from referral r
+         select concat(m.id, m.number, m.place, m.party_name, m.created_at) x from matter m where m.number like '协-%-ZJ%'
+         union all select concat(r.id, r.state, r.to_agency_id, r.updated_at) from referral r
            join matter m on m.id = r.matter_id where m.number like '协-%-ZJ%'
-         union all select cm.id || cm.seq || cm.body || cm.created_at::text from channel_message cm
+         union all select concat(cm.id, cm.seq, cm.body, cm.created_at) from channel_message cm
            join app_user u on u.id = cm.sender_id where u.username like 'zj%'
-         union all select id || code || name_zh from agency where code like 'ZJ%') t`,
+         union all select concat(id, code, name_zh) from agency where code like 'ZJ%') t`,
     )
   )[0]?.h;
 
@@ -49,11 +49,12 @@ describe('seed:province', () => {
   it('makes the requested counties, each with its own agencies, townships, officers and catalogue', async () => {
     const counties = await query<{ code: string; townships: string; items: string; officers: string }>(
       a,
-      `select split_part(a.code, '-', 1) code, count(*) filter (where a.kind = 'township') townships,
-              (select count(*) from enforcement_item i where i.code like split_part(a.code, '-', 1) || '-%') items,
-              (select count(*) from app_user u join agency ua on ua.id = u.agency_id
-                 where ua.code like split_part(a.code, '-', 1) || '-%') officers
-         from agency a where a.code ~ '^ZJ[0-9]{2}-' group by 1 order by 1`,
+      `with c as (select distinct split_part(code, '-', 1) code from agency where code ~ '^ZJ[0-9]{2}-')
+       select c.code,
+              (select count(*) from agency t where t.kind = 'township' and t.code like c.code || '-%') townships,
+              (select count(*) from enforcement_item i where i.code like c.code || '-%') items,
+              (select count(*) from app_user u join agency ua on ua.id = u.agency_id where ua.code like c.code || '-%') officers
+         from c order by 1`,
     );
     expect(counties.map((c) => c.code)).toEqual(['ZJ01', 'ZJ02']);
     const [demoItems] = await query<{ n: string }>(a, `select count(*) n from enforcement_item where code !~ '^ZJ'`);
@@ -66,7 +67,7 @@ describe('seed:province', () => {
     // Every generated agency sits under its county's guidance office, which sits under none.
     const roots = await query<{ code: string; n: string }>(
       a,
-      `with recursive up as (select id, code, parent_id, id root from agency where code ~ '^ZJ'
+      `with recursive up as (select id, code, parent_id, id root from agency where code ~ '^ZJ[0-9]{2}-'
          union all select up.id, up.code, p.parent_id, p.id from up join agency p on p.id = up.parent_id)
        select r.code, count(*) n from up join agency r on r.id = up.root where up.parent_id is null group by 1 order by 1`,
     );

@@ -203,7 +203,7 @@ export async function seedProvince(
   log(`province: ${generated} counties generated, ${skipped} already there; refreshing the statistics rollups`);
   const r0 = performance.now();
   await client.query('analyze');
-  await new StatisticsService(em.fork(), new PolicyService()).refreshRollups();
+  await new StatisticsService(em.fork(), new PolicyService()).refreshRollups({ concurrently: false });
   // Again: the planner needs the rollups' sizes too (they were empty or stale before the refresh).
   await client.query('analyze');
   const refreshMs = performance.now() - r0;
