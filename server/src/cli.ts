@@ -9,6 +9,7 @@ import { seedDisclosures } from './disclosures/disclosure.seed.js';
 import { seedCatalogue } from './catalogue/catalogue.seed.js';
 import { seedCounty } from './database/seeds/county.seed.js';
 import { seedActivity } from './statistics/activity.seeder.js';
+import { seedProvince } from './statistics/province.seeder.js';
 import { StatisticsService } from './statistics/statistics.service.js';
 import { PolicyService } from './common/policy/policy.service.js';
 
@@ -17,6 +18,8 @@ import { PolicyService } from './common/policy/policy.service.js';
  * into src from the entity diff), `migration:check` (fail when entities drift from the
  * committed migrations), `seed` (the demo county; refused in production), `seed:activity` (a
  * year of generated activity for the demo county, once per database; refused in production),
+ * `seed:province` (the demo county and more generated counties, a province's year for the
+ * benchmark; resumes where it stopped; refused in production),
  * `audit:verify` (walk the audit hash chain, exit 1 at the first broken link).
  */
 const command = process.argv[2];
@@ -99,7 +102,11 @@ async function main(): Promise<number> {
         }
         await orm.migrator.up();
         const started = Date.now();
-        const result = await seedActivity(orm.em.fork(), activityOptions(process.argv.slice(3)), log);
+        const result = await seedActivity(
+          orm.em.fork(),
+          numericOptions('seed:activity', process.argv.slice(3), ['seed', 'year', 'matters']),
+          log,
+        );
         while ((await chainPending(orm.em)) > 0);
         if (!result.skipped) {
           const refreshed = await new StatisticsService(orm.em.fork(), new PolicyService()).refreshRollups();
@@ -114,9 +121,27 @@ async function main(): Promise<number> {
         );
         return 0;
       }
+      case 'seed:province': {
+        if (config.env === 'production') {
+          console.error('Refusing to generate a province into a production database (NODE_ENV=production).');
+          return 1;
+        }
+        const opts = numericOptions('seed:province', process.argv.slice(3), ['counties', 'seed', 'year', 'matters']);
+        await orm.migrator.up();
+        await seedCounty(orm.em.fork(), () => undefined);
+        await seedCatalogue(orm.em.fork(), () => undefined);
+        await seedDisclosures(orm.em.fork(), () => undefined);
+        const s = await seedProvince(orm.em, db.url, config.audit.hash, opts, log);
+        log(
+          `province of ${s.counties} counties in ${(s.totalMs / 1000).toFixed(1)} s (generate ${(s.generateMs / 1000).toFixed(1)} s, ` +
+            `write ${(s.writeMs / 1000).toFixed(1)} s, rollups ${(s.refreshMs / 1000).toFixed(1)} s); ` +
+            `the year: ${s.year.matters} matters, ${s.year.referrals} referrals, ${s.year.messages} messages`,
+        );
+        return 0;
+      }
       default:
         console.error(
-          'usage: cli.js migrate | migration:create [name] | migration:check | seed | seed:activity [--seed N] [--year YYYY] [--matters N] | audit:verify',
+          'usage: cli.js migrate | migration:create [name] | migration:check | seed | seed:activity [--seed N] [--year YYYY] [--matters N] | seed:province [--counties N] [--seed N] [--year YYYY] [--matters N] | audit:verify',
         );
         return 2;
     }
@@ -126,17 +151,17 @@ async function main(): Promise<number> {
   }
 }
 
-/** `--seed 42 --year 2025 --matters 2014`: each a positive integer. */
-function activityOptions(args: string[]): { seed?: number; year?: number; matters?: number } {
-  const out: { seed?: number; year?: number; matters?: number } = {};
+/** `--seed 42 --year 2025 --matters 2014`: each one of `allowed`, and a positive integer. */
+function numericOptions<K extends string>(command: string, args: string[], allowed: K[]): Partial<Record<K, number>> {
+  const out: Partial<Record<K, number>> = {};
   for (let i = 0; i < args.length; i += 2) {
-    const name = args[i]?.replace(/^--/, '');
+    const name = args[i]?.replace(/^--/, '') as K;
     const value = Number(args[i + 1]);
-    if (!['seed', 'year', 'matters'].includes(name ?? '') || !Number.isInteger(value) || value <= 0)
+    if (!allowed.includes(name) || !Number.isInteger(value) || value <= 0)
       throw new Error(
-        `seed:activity: bad option ${args[i] ?? ''} ${args[i + 1] ?? ''} (--seed N --year YYYY --matters N)`,
+        `${command}: bad option ${args[i] ?? ''} ${args[i + 1] ?? ''} (${allowed.map((a) => `--${a} N`).join(' ')})`,
       );
-    out[name as 'seed' | 'year' | 'matters'] = value;
+    out[name] = value;
   }
   return out;
 }
@@ -159,7 +184,13 @@ const HAND_WRITTEN_CONSTRAINTS = [
 ];
 const HAND_WRITTEN_INDEXES = ['channel_message_body_trgm', 'channel_member_live_user', 'channel_member_live_agency'];
 /** The statistics rollups are materialised views written by hand (no entity describes them). */
-const HAND_WRITTEN_VIEWS = ['stats_matter_fact', 'stats_referral_fact', 'stats_channel_fact'];
+const HAND_WRITTEN_VIEWS = [
+  'stats_matter_fact',
+  'stats_referral_fact',
+  'stats_channel_fact',
+  'stats_channel_day',
+  'stats_matter_day',
+];
 function withoutHandWrittenConstraints(sql: string): string {
   return sql
     .split('\n')

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { catalogueBench } from './catalogue.bench.js';
 import { channelsBench } from './channels.bench.js';
 import { markdown, seeded, type BenchResult } from './lib.js';
+import { provinceBench } from './province.bench.js';
 import { referralsBench } from './referrals.bench.js';
 import { statisticsBench } from './statistics.bench.js';
 
@@ -14,7 +15,9 @@ import { statisticsBench } from './statistics.bench.js';
  * measured in the same run. Uses the PostgreSQL at BENCH_DATABASE_URL (default: the local one
  * the tests use), in a database of its own that it drops afterwards, and the Redis at
  * BENCH_REDIS_URL (default redis://127.0.0.1:6379) under queue prefixes of its own.
- * BENCH_ONLY=catalogue|referrals|statistics|channels runs one of them.
+ * BENCH_ONLY=catalogue|referrals|statistics|channels|province runs one of them, and so does
+ * `npm run bench -- province` (the first argument). The province's size: `--counties N` or
+ * BENCH_PROVINCE_COUNTIES (default 9; 90 is Zhejiang's count).
  */
 const base =
   process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -39,7 +42,11 @@ const results: BenchResult[] = [];
 log(
   `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
 );
-const only = process.env.BENCH_ONLY;
+const args = process.argv.slice(2);
+const only = args[0] && !args[0].startsWith('--') ? args[0] : process.env.BENCH_ONLY;
+const countiesAt = args.indexOf('--counties');
+const counties = Number(countiesAt >= 0 ? args[countiesAt + 1] : (process.env.BENCH_PROVINCE_COUNTIES ?? 9));
+if (!Number.isInteger(counties) || counties < 1) throw new Error(`--counties: expected a positive integer`);
 if (!only || only === 'catalogue') {
   results.push(
     ...(await withDatabase(`xt_bench_catalogue_${process.pid}`, (url) => catalogueBench(url, seeded(20261126), log))),
@@ -56,6 +63,9 @@ if (!only || only === 'statistics') {
 }
 if (!only || only === 'channels') {
   results.push(...(await withDatabase(`xt_bench_channels_${process.pid}`, (url) => channelsBench(url, log))));
+}
+if (!only || only === 'province') {
+  results.push(...(await withDatabase(`xt_bench_province_${process.pid}`, (url) => provinceBench(url, counties, log))));
 }
 
 const table = markdown(results);

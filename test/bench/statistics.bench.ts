@@ -142,7 +142,7 @@ export async function statisticsBench(databaseUrl: string, log: (m: string) => v
 }
 
 /** What the figures cost without the rollups: the headline numbers straight from the tables. */
-async function plainQuery(raw: pg.Client, from: string, to: string): Promise<void> {
+export async function plainQuery(raw: pg.Client, from: string, to: string): Promise<void> {
   await raw.query(
     `select m.procedure, i.category, count(*) from matter m join enforcement_item i on i.id = m.item_id
       where m.started_on between $1 and $2 group by 1, 2`,

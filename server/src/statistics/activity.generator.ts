@@ -63,6 +63,12 @@ export interface ActivityOptions {
   tag?: string;
   /** nothing happens after this instant (default: now); with the seed, it fixes the output */
   asOf?: number;
+  /** the county named in company parties (default 龙游县) */
+  countyName?: string;
+  /** scales the share of matters that need another agency (default 1) */
+  referralShare?: number;
+  /** scales how much is said in channels: messages × this, 须确认 share ÷ this (default 1) */
+  messageScale?: number;
 }
 
 export type Row = Record<string, unknown>;
@@ -182,7 +188,14 @@ export function allocateWorkload(rng: Rng, officers: number, matters: number): n
 
 export function generateActivity(ctx: ActivityContext, opts: ActivityOptions): ActivityRows {
   const rows = generateCoreActivity(ctx, opts);
-  return { ...rows, ...generateWorkflowActivity(ctx, rows, { seed: opts.seed, asOf: opts.asOf ?? Date.now() }) };
+  return {
+    ...rows,
+    ...generateWorkflowActivity(ctx, rows, {
+      seed: opts.seed,
+      asOf: opts.asOf ?? Date.now(),
+      messageScale: opts.messageScale ?? 1,
+    }),
+  };
 }
 
 type CoreRows = Pick<
@@ -290,7 +303,9 @@ function generateCoreActivity(ctx: ActivityContext, opts: ActivityOptions): Core
         township_id: township?.id ?? origin,
         place: `${township?.nameZh ?? ''}${pick(rng, ROADS)}${1 + Math.floor(rng() * 300)}号`,
         party_kind: company ? 'company' : 'person',
-        party_name: company ? `龙游县${pick(rng, COMPANY_WORDS)}${pick(rng, COMPANY_KINDS)}` : chineseName(rng),
+        party_name: company
+          ? `${opts.countyName ?? '龙游县'}${pick(rng, COMPANY_WORDS)}${pick(rng, COMPANY_KINDS)}`
+          : chineseName(rng),
         party_id_number: null,
         procedure,
         major_difficult: flags.major,
@@ -322,7 +337,8 @@ function generateCoreActivity(ctx: ActivityContext, opts: ActivityOptions): Core
         at: opened,
       });
       // Two matters in five need another agency: general-procedure ones more often.
-      const wantsReferral = rng() < (procedure === 'general' ? 0.5 : 0.2) || flags.crime || flags.pil;
+      const wantsReferral =
+        rng() < (procedure === 'general' ? 0.5 : 0.2) * (opts.referralShare ?? 1) || flags.crime || flags.pil;
       if (!wantsReferral) continue;
       const kind: Kind = flags.crime
         ? ReferralKind.SuspectedCrimeTransfer

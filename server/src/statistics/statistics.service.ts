@@ -66,7 +66,7 @@ const AVAILABLE: readonly StatisticsSectionKey[] = [
  * Figures for leadership. Matter and referral figures read the rollups (`stats_matter_fact`,
  * `stats_referral_fact`, refreshed by a queue job); the workflows' tables (disputes, interviews,
  * reviews, court applications, disclosures) and users are small and read live; channel messages
- * read the `stats_channel_fact` rollup.
+ * read the `stats_channel_fact` rollup (by channel and day, `stats_channel_day`, when no agency scopes them).
  * Each section is one method, so the capabilities still to come add theirs beside these.
  */
 @Injectable()
@@ -165,13 +165,23 @@ export class StatisticsService {
     };
   }
 
-  /** Rebuilds the rollups from the source tables (concurrently: readers are never blocked). */
-  async refreshRollups(): Promise<{ refreshedAt: string; tookMs: number }> {
+  /**
+   * Rebuilds the rollups from the source tables, concurrently: readers are never blocked. A bulk
+   * load nobody reads yet (the province generator) may rebuild them outright, several times faster.
+   */
+  async refreshRollups(opts: { concurrently?: boolean } = {}): Promise<{ refreshedAt: string; tookMs: number }> {
     const started = Date.now();
     const em = this.em.fork();
-    await em.execute('refresh materialized view concurrently stats_matter_fact');
-    await em.execute('refresh materialized view concurrently stats_referral_fact');
-    await em.execute('refresh materialized view concurrently stats_channel_fact');
+    const how = opts.concurrently === false ? '' : ' concurrently';
+    // Each day rollup after the rollup it is built from.
+    for (const view of [
+      'stats_matter_fact',
+      'stats_matter_day',
+      'stats_referral_fact',
+      'stats_channel_fact',
+      'stats_channel_day',
+    ])
+      await em.execute(`refresh materialized view${how} ${view}`);
     const at = new Date();
     const tookMs = Date.now() - started;
     await em.upsert(SystemMarker, { key: ROLLUP_MARKER, at, detail: { tookMs } });
@@ -191,10 +201,15 @@ export class StatisticsService {
     const rows = await em.execute<
       { current: boolean; category: string; procedure: string; n: string; major: string; pil: string; crime: string }[]
     >(
-      `select started_on between ?::date and ?::date as current, category, procedure, count(*) n,
-              count(*) filter (where major_difficult) major, count(*) filter (where public_interest_clue) pil,
-              count(*) filter (where suspected_crime) crime
-         from stats_matter_fact where ${where.sql} group by 1, 2, 3 order by 2`,
+      // Unscoped (the whole county, or the province), from the day-level counts: a few rows a day.
+      f.agencyIds || f.townshipId
+        ? `select started_on between ?::date and ?::date as current, category, procedure, count(*) n,
+                  count(*) filter (where major_difficult) major, count(*) filter (where public_interest_clue) pil,
+                  count(*) filter (where suspected_crime) crime
+             from stats_matter_fact where ${where.sql} group by 1, 2, 3 order by 2`
+        : `select started_on between ?::date and ?::date as current, category, procedure, sum(n) n,
+                  sum(major) major, sum(pil) pil, sum(crime) crime
+             from stats_matter_day where ${where.sql} group by 1, 2, 3 order by 2`,
       [f.from, f.to, ...where.params],
     );
     const categories = new Map<string, { category: string; general: number; simple: number; total: number }>();
@@ -243,7 +258,8 @@ export class StatisticsService {
     // Validated YYYY-MM-DD dates: safe to inline, and it keeps the FILTER clauses readable.
     const cur = `day between '${f.from}'::date and '${f.to}'::date`;
     const hoursTo = (col: string) => `extract(epoch from ${col} - delivered_at)`;
-    const [totalsRow] = await em.execute<Record<string, string | number | null>[]>(
+    const [totalsRow] = await inMemory<Record<string, string | number | null>>(
+      em,
       `select count(*) filter (where ${cur}) total, count(*) filter (where not (${cur})) previous,
               count(*) filter (where ${cur} and returns > 0) returned,
               count(signed_at) filter (where ${cur}) signed, count(accepted_at) filter (where ${cur}) accepted,
@@ -477,20 +493,25 @@ export class StatisticsService {
       sql += ' and sender_agency_id = any(?::uuid[])';
       params.push(pgArray(f.agencyIds));
     }
-    const counts = await em.execute<Record<string, string>[]>(
-      `select kind, count(distinct channel_id) channels, count(*) messages,
-              count(*) filter (where requires_ack) requiring, coalesce(sum(acks), 0) acks,
-              coalesce(sum(pending_acks), 0) pending
-         from stats_channel_fact where ${sql} group by 1`,
-      params,
-    );
-    // Latency over every acknowledgement given (a message carries one per recipient who acknowledged).
-    const rows = await em.execute<{ kind: string; p50: number | null; p90: number | null }[]>(
-      `select kind, percentile_cont(0.5) within group (order by minutes) p50,
-              percentile_cont(0.9) within group (order by minutes) p90
-         from stats_channel_fact, unnest(ack_minutes) minutes where ${sql} group by 1`,
-      params,
-    );
+    // Without an agency scope, one row per channel and day (the same messages and minutes, summed).
+    const [from, messages] = f.agencyIds ? ['stats_channel_fact', 'count(*)'] : ['stats_channel_day', 'sum(messages)'];
+    const requiring = f.agencyIds ? 'count(*) filter (where requires_ack)' : 'sum(requiring)';
+    const [counts, rows] = await Promise.all([
+      em.execute<Record<string, string>[]>(
+        `select kind, count(distinct channel_id) channels, ${messages} messages, ${requiring} requiring,
+                coalesce(sum(acks), 0) acks, coalesce(sum(pending_acks), 0) pending
+           from ${from} where ${sql} group by 1`,
+        params,
+      ),
+      // Latency over every acknowledgement given (a message carries one per recipient who acknowledged).
+      inMemory<{ kind: string; p50: number | null; p90: number | null }>(
+        em,
+        `select kind, percentile_cont(0.5) within group (order by minutes) p50,
+                percentile_cont(0.9) within group (order by minutes) p90
+           from ${from}, unnest(ack_minutes) minutes where ${sql} group by 1`,
+        params,
+      ),
+    ]);
     const byKind = CHANNEL_KINDS.map((kind) => {
       const c = counts.find((r) => r.kind === kind);
       const l = rows.find((r) => r.kind === kind);
@@ -619,6 +640,18 @@ function liveWhere(
     for (let i = 0; i < any.length; i++) params.push(pgArray(f.agencyIds));
   }
   return { sql: parts.length ? parts.join(' and ') : 'true', params };
+}
+
+/**
+ * A query whose percentiles sort many values (a province's acknowledgements: hundreds of
+ * thousands): with room to sort in memory rather than in temporary files, in its own
+ * transaction so the setting ends with it.
+ */
+async function inMemory<T extends object>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  return em.fork().transactional(async (tx) => {
+    await tx.execute(`set local work_mem = '64MB'`);
+    return tx.execute<T[]>(sql, params);
+  });
 }
 
 /** Counts a workflow table's rows by state; the returned function sums the states asked (none: all). */

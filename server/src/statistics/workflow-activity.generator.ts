@@ -48,7 +48,7 @@ const ACK_LINES = ['【须确认】请各单位于今日下班前确认收悉。
 export function generateWorkflowActivity(
   ctx: ActivityContext,
   core: CoreRows,
-  opts: { seed: number; asOf: number },
+  opts: { seed: number; asOf: number; messageScale?: number },
 ): WorkflowRows {
   const rng = seededRng(opts.seed ^ 0x57a75);
   const now = opts.asOf;
@@ -119,7 +119,7 @@ export function generateWorkflowActivity(
     out.disclosure.push(disclosureRow(rng, r, at, actorOf(r.to_agency_id as string), now));
   }
 
-  channels(rng, ctx, core, matterById, out, actorOf, now);
+  channels(rng, ctx, core, matterById, out, actorOf, now, opts.messageScale ?? 1);
   return out;
 }
 
@@ -377,15 +377,17 @@ function channels(
   out: WorkflowRows,
   actorOf: (agencyId: string) => string | undefined,
   now: number,
+  scale: number,
 ): void {
+  // A busier province says more in the same time, and asks for 须确认 less often per message.
   const post = (channel: Row, senders: string[], recipients: string[], from: number, count: number, text: string[]) => {
     let at = from;
     let seq = (channel.last_seq as number) ?? 0;
-    for (let i = 0; i < count; i++) {
-      at += lognormalHours(rng, 6, 1) * HOUR;
+    for (let i = 0; i < Math.round(count * scale); i++) {
+      at += lognormalHours(rng, 6 / scale, 1) * HOUR;
       if (at > now) break;
       const sender = pick(rng, senders);
-      const ack = rng() < 0.25;
+      const ack = rng() < 0.25 / scale;
       const id = rngUuid(rng);
       seq++;
       out.channel_message.push({
