@@ -25,6 +25,8 @@ export interface HttpAnswer<T> {
   body: T;
 }
 
+/** Which steady sender sent each message (by client id): the order checks are per sender. */
+const SENT_BY = new Map<string, string>();
 /**
  * One HTTP request to one node, recorded in the ledger. Never throws: a refused or reset
  * connection and a request that outlives `hangMs` are outcomes of their own.
@@ -350,11 +352,13 @@ export class LoadClient {
       // In order means each sender's messages in the order they were sent. Two senders on two nodes
       // commit and push independently (a resend after a node died is pushed again late), so their
       // messages may interleave out of seq order; the app sorts by seq.
-      const sender = c.message.sender?.id ?? 'system';
-      const last = this.lastLive.get(sender) ?? 0;
+      // Keyed by the steady sender that sent it (one message at a time, each acknowledged before
+      // the next): a user's second tab sending meanwhile has no order against the first.
+      const sender = SENT_BY.get(c.message.clientId ?? '');
+      const last = sender ? (this.lastLive.get(sender) ?? 0) : Number.NEGATIVE_INFINITY;
       if (c.message.seq <= last)
         this.record.outOfOrder.push({ channelId: c.channelId, after: last, got: c.message.seq });
-      else this.lastLive.set(sender, c.message.seq);
+      else if (sender) this.lastLive.set(sender, c.message.seq);
       if (c.changeSeq < this.lastChange) this.record.interleaved++;
       this.lastChange = Math.max(this.lastChange, c.changeSeq);
     }
@@ -426,6 +430,7 @@ export class LoadClient {
     for (let n = 1; !this.stopped; n++) {
       const phase = this.ctx.ledger.phase;
       const clientId = randomUUID();
+      SENT_BY.set(clientId, this.record.name);
       const sentAt = Date.now();
       for (let attempts = 1; ; attempts++) {
         const ack = await this.emit<MessageAck>(SocketEvent.ChannelSend, {
