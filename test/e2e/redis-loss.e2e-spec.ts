@@ -1,6 +1,13 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { SocketEvent, type ReferralChangedEvent } from '@xietong/shared';
+import { randomUUID } from 'node:crypto';
+import {
+  SocketEvent,
+  type ChannelView,
+  type MessageAck,
+  type ReferralChangedEvent,
+  type SocketAck,
+} from '@xietong/shared';
 import { bootApp, connectSocket, record, spawnWorker } from '../support/app.js';
 import { query } from '../support/database.js';
 import { referToLongzhou, until } from '../support/fixtures.js';
@@ -80,6 +87,39 @@ describe('Redis flushed while deliveries wait in it', () => {
         e.event === SocketEvent.ReferralDelivered && (e.payload as ReferralChangedEvent).referralId === referral.id,
     );
     expect(deliveries).toHaveLength(1);
+  });
+});
+
+describe('Redis flushed while an acknowledgement request waits to remind', () => {
+  it('queues the next reminder again from the acknowledgements still open', async () => {
+    const redis = await privateRedis();
+    closers.push(() => redis.stop());
+    const app = await bootApp({ env: { REDIS_URL: redis.url } });
+    closers.push(() => app.close());
+    const client = new Redis(redis.url);
+    closers.push(() => void client.disconnect());
+    const token = (await app.http.login('zfj.liaison')).accessToken;
+    const channels = (await app.http.get<ChannelView[]>('/api/channels', token)).body;
+    const liaison = channels.find((c) => c.title === '执法局—公安局联络群');
+    const socket = await connectSocket(app.url, token);
+    closers.push(() => void socket.close());
+    const sent = (await socket.timeout(10_000).emitWithAck(SocketEvent.ChannelSend, {
+      channelId: liaison?.id ?? '?',
+      clientId: randomUUID(),
+      text: '请各单位确认：明日 9 时联合检查河道采砂点',
+      requiresAck: true,
+    })) as SocketAck<MessageAck>;
+    if (!sent.ok) throw new Error(JSON.stringify(sent));
+    const reminder = async () =>
+      (await client.zrange(`${app.queuePrefix}:notifications:delayed`, 0, -1)).filter((id) =>
+        id.startsWith(`ack-remind-${sent.data.id}-`),
+      );
+    await until('the first reminder waits in Redis', async () => (await reminder()).length === 1);
+
+    await client.flushall();
+    expect(await reminder()).toEqual([]);
+    await until('the reminder is queued again', async () => (await reminder()).length === 1, 20_000);
+    expect(await reminder()).toEqual([`ack-remind-${sent.data.id}-1`]);
   });
 });
 

@@ -103,6 +103,22 @@ export class MessagesService implements OnModuleInit {
       await this.scheduleReminder(messageId, 1);
     });
     this.queues.handle('notifications', 'channel.ack-remind', (data) => this.remind(data.messageId, data.round));
+    this.queues.onRedisLost('acknowledgement reminders', () => this.rescheduleReminders());
+  }
+
+  /**
+   * Redis lost its data: every open acknowledgement request with someone still to acknowledge
+   * gets its next round queued again (a full interval from now: late rather than never).
+   */
+  private async rescheduleReminders(): Promise<number> {
+    const open = await this.em.fork().execute<{ message_id: string; rounds: number }[]>(
+      `select a.message_id, max(a.reminders)::int rounds from channel_ack a
+         join channel_message m on m.id = a.message_id join channel c on c.id = m.channel_id
+        where a.acked_at is null and m.ack_closed_at is null and m.retracted_at is null and c.archived_at is null
+        group by a.message_id`,
+    );
+    for (const o of open) await this.scheduleReminder(o.message_id, o.rounds + 1);
+    return open.length;
   }
 
   // ---- send --------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ export class DisclosuresService implements OnModuleInit, OnApplicationBootstrap 
 
   onModuleInit(): void {
     this.queues.handle('clocks', 'disclosure.due', (job) => this.checkDue(job.disclosureId));
+    this.queues.onRedisLost('disclosure due checks', () => this.scheduleQueued());
     this.delivery.onDelivered(async (_id, topic, payload) => {
       if (topic === 'referral.changed' && payload.state === 'concluded' && typeof payload.referralId === 'string') {
         await this.queueFor(payload.referralId);
@@ -61,8 +62,14 @@ export class DisclosuresService implements OnModuleInit, OnApplicationBootstrap 
 
   /** Every queued disclosure has its due-day check scheduled (job ids de-duplicate): none is forgotten. */
   async onApplicationBootstrap(): Promise<void> {
+    await this.scheduleQueued();
+  }
+
+  /** At start, and when Redis lost its data: returns how many checks it queued. */
+  private async scheduleQueued(): Promise<number> {
     const queued = await this.em.fork().find(Disclosure, { state: 'queued' }, { fields: ['id', 'dueOn'] });
     for (const d of queued) await this.scheduleCheck(d);
+    return queued.length;
   }
 
   /** Queues the disclosure of a referral's penalty decision, once. */
