@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from '@jest/globals';
+import type { Page } from 'playwright-core';
 import type { ReferralView } from '@xietong/shared';
-import { bootApp, type TestApp } from '../support/app.js';
-import { choose, launchBrowser, newContext, PHONE, screenshot, signIn } from '../support/browser.js';
+import { browserSuite, choose, PHONE, screenshot } from '../support/browser.js';
 import { referToLongzhou, until } from '../support/fixtures.js';
-import { Session } from '../support/session.js';
 
-let app: TestApp;
-let s: Session;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function open(username: string, viewport?: { width: number; height: number }): Promise<Page> {
-  const context = await newContext(browser, app.url, viewport);
-  contexts.push(context);
-  const page = await context.newPage();
-  await signIn(page, username);
-  return page;
-}
+const suite = browserSuite();
+const open = (username: string, viewport?: { width: number; height: number }): Promise<Page> =>
+  suite.open(username, viewport);
 
 const fieldError = (page: Page, label: string) =>
   page
@@ -40,20 +29,9 @@ async function startForm(page: Page, menu: string, title: string, referral: Refe
   );
 }
 
-beforeAll(async () => {
-  [app, browser] = await Promise.all([bootApp(), launchBrowser()]);
-  s = await new Session(app).init();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  s?.close();
-  await browser?.close();
-  await app?.close();
-});
-
 describe('creating a workflow from its list', () => {
   it('a case officer proposes a joint interview; a bad form names the fields and keeps what was typed', async () => {
-    const referral = await referToLongzhou(app.http, await s.token('zfj.officer'));
+    const referral = await referToLongzhou(suite.app.http, await suite.s.token('zfj.officer'));
     const page = await open('zfj.officer');
     await startForm(page, '联合约谈', '发起联合约谈', referral);
     const dialog = page.getByRole('dialog');
@@ -75,7 +53,7 @@ describe('creating a workflow from its list', () => {
   });
 
   it('a case officer raises a responsibility dispute and the township sees it in its list live, on its phone', async () => {
-    const referral = await referToLongzhou(app.http, await s.token('zfj.officer'));
+    const referral = await referToLongzhou(suite.app.http, await suite.s.token('zfj.officer'));
     const township = await open('lz.staff', PHONE);
     await township.goto('/disputes');
     await township.getByTestId('workflow-list').waitFor();
@@ -103,7 +81,7 @@ describe('creating a workflow from its list', () => {
   });
 
   it('a case officer drafts a court enforcement application and opens it from the list', async () => {
-    const referral = await referToLongzhou(app.http, await s.token('zfj.officer'));
+    const referral = await referToLongzhou(suite.app.http, await suite.s.token('zfj.officer'));
     const page = await open('zfj.officer');
     await startForm(page, '强制执行', '申请法院强制执行', referral);
     const dialog = page.getByRole('dialog');
