@@ -184,7 +184,15 @@ describe('a lifecycle action with required fields', () => {
 
     await choose(page, '办理结果', null, '作出处罚决定');
     await dialog.getByLabel('结果说明（如决定书文号）').fill('龙洲综执罚决字〔2026〕第 12 号');
-    await dialog.getByRole('button', { name: '办结' }).click();
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/actions/conclude')),
+      dialog.getByRole('button', { name: '办结' }).click(),
+    ]);
+    // A refusal shows its body here rather than as a timeout further down.
+    expect({ status: answer.status(), refusal: answer.ok() ? null : await answer.text() }).toEqual({
+      status: 200,
+      refusal: null,
+    });
     await page.locator('[data-testid=referral][data-state=concluded]').waitFor();
     expect(sent).toHaveLength(1);
     await page.getByTestId('timeline').getByText('龙洲综执罚决字〔2026〕第 12 号').waitFor();

@@ -1,3 +1,4 @@
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import { z } from 'zod';
 import {
   AgencySummary,
@@ -251,3 +252,13 @@ export const keys = {
   catalogueItem: (code: string) => ['catalogue', 'item', code] as const,
   users: (agencyId: string) => ['users', agencyId] as const,
 };
+
+/**
+ * Puts an action's answer in the cache. A refetch that started before the action committed (a
+ * live event for an earlier change arriving late) would otherwise land after it and show the old
+ * state again, so it is cancelled first; a refetch started from here on reads the new state.
+ */
+export async function putAnswer(qc: QueryClient, key: QueryKey, answer: unknown): Promise<void> {
+  await qc.cancelQueries({ queryKey: key, exact: true });
+  qc.setQueryData(key, answer);
+}

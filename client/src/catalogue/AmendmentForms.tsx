@@ -14,7 +14,7 @@ import {
   type FieldError,
   type ItemDetail,
 } from '@xietong/shared';
-import { api, ApiError, keys } from '../app/api.js';
+import { api, ApiError, keys, putAnswer } from '../app/api.js';
 import { newUuid, placeErrors } from '../app/forms.js';
 import { useI18n } from '../app/i18n.js';
 
@@ -38,10 +38,10 @@ function useAmendment<V, I>(opts: {
   const [key, setKey] = useState(newUuid);
   const save = useMutation({
     mutationFn: (input: I) => opts.send(input, key),
-    onSuccess: (detail) => {
+    onSuccess: async (detail) => {
       const latest = detail.versions[detail.versions.length - 1];
       if (latest) void message.success(t('cat.amend.done', { version: latest.version, from: latest.effectiveFrom }));
-      qc.setQueryData(keys.catalogueItem(opts.code), detail);
+      await putAnswer(qc, keys.catalogueItem(opts.code), detail);
       void qc.invalidateQueries({ queryKey: keys.catalogue });
       setKey(newUuid());
       setProblems([]);

@@ -16,7 +16,7 @@ import {
   type ReferralSide,
   type ReferralView,
 } from '@xietong/shared';
-import { api, ApiError, keys } from '../app/api.js';
+import { api, ApiError, keys, putAnswer } from '../app/api.js';
 import { showErrors } from '../app/forms.js';
 import { useI18n, type MessageKey } from '../app/i18n.js';
 
@@ -81,8 +81,8 @@ function ActionForm({
 
   const mutation = useMutation({
     mutationFn: (input: ActionInput) => api.act(referral.id, action, input),
-    onSuccess: (next) => {
-      qc.setQueryData(keys.referral(next.id), next);
+    onSuccess: async (next) => {
+      await putAnswer(qc, keys.referral(next.id), next);
       void qc.invalidateQueries({ queryKey: keys.referrals });
       void qc.invalidateQueries({ queryKey: keys.matter(next.matter.id) });
       void message.success(t('referral.done', { action: i18n.action(action) }));

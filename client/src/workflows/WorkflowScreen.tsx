@@ -38,7 +38,7 @@ import {
   type ReviewView,
   type WorkflowClockView,
 } from '@xietong/shared';
-import { api, ApiError, keys } from '../app/api.js';
+import { api, ApiError, keys, putAnswer } from '../app/api.js';
 import { showErrors } from '../app/forms.js';
 import { useI18n, type MessageKey } from '../app/i18n.js';
 import { Link, navigate } from '../app/router.js';
@@ -188,8 +188,8 @@ function ActionForm<V extends WorkflowBase>({
   const fields = rule?.required ?? [];
   const mutation = useMutation({
     mutationFn: (input: Values) => api.workflowAct(def.base, v.id, action, input, def.schema),
-    onSuccess: (next) => {
-      qc.setQueryData(keys.workflow(def.kind, v.id), next);
+    onSuccess: async (next) => {
+      await putAnswer(qc, keys.workflow(def.kind, v.id), next);
       void qc.invalidateQueries({ queryKey: keys.workflows });
       void message.success(t('referral.done', { action: wfAction(i18n.lang, def, action) }));
       onClose();
