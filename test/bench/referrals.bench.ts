@@ -12,6 +12,7 @@ import { QueueService } from '@xietong/server/queue/queue.service';
 import { connectSocket, DEMO_PASSWORD, Http, type ClientSocket } from '../support/app.js';
 import { delegatedItemCode } from '../support/fixtures.js';
 import { HttpAgent } from './http-agent.js';
+import { WorkerProcess, type WorkerCost } from './worker-process.js';
 import { bar, benchServerEnv, percentiles, type BenchResult, type Rng } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_REFERRAL_SECONDS ?? 10);
@@ -65,7 +66,16 @@ interface Cost {
   pgCpuMs: number;
   /** CPU of the load generator's own process (the HTTP client) */
   agentCpuMs?: number;
+  /** CPU of the separate worker process, where there is one (its statements are in `statements`) */
+  workerCpuMs?: number;
 }
+
+/**
+ * How the product runs: one process serving HTTP and sockets and running the queue workers (as
+ * `npm start` does), or an API process (PROCESS_ROLE=api) beside a worker process (`npm run
+ * worker`), the split the multi-node topology uses, so the two share the 2 cores.
+ */
+export type ReferralTopology = 'one process' | 'API and worker processes';
 
 /** One booted server with the township's socket on it. */
 interface Node {
@@ -90,7 +100,14 @@ interface Node {
  * A phase after which the server stopped answering is reported as stalled, with what PostgreSQL
  * showed; the next phase runs on a freshly booted server (same database, same queue prefix).
  */
-export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: string) => void): Promise<BenchResult[]> {
+export async function referralsBench(
+  databaseUrl: string,
+  rng: Rng,
+  log: (m: string) => void,
+  topology: ReferralTopology = 'one process',
+): Promise<BenchResult[]> {
+  const split = topology === 'API and worker processes';
+  let worker: WorkerProcess | undefined;
   const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
   const stamp = `${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
   const baselineNamespace = `bench_bullmq_${stamp}`;
@@ -108,9 +125,10 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
 
   const boot = async (): Promise<Node> => {
     const prefix = `bench_ref_${stamp}`;
-    const server = await startServer(
-      benchServerEnv(databaseUrl, prefix, { REDIS_URL: redisUrl, JWT_SECRET: jwtSecret }),
-    );
+    const env = benchServerEnv(databaseUrl, prefix, { REDIS_URL: redisUrl, JWT_SECRET: jwtSecret });
+    const server = await startServer(split ? { ...env, PROCESS_ROLE: 'api' } : env);
+    // The first boot migrated and seeded the database; the worker starts on it once, for the whole run.
+    if (split) worker ??= await WorkerProcess.start(env);
     const http = new Http(server.url);
     const officer = (await http.login('zfj.officer', DEMO_PASSWORD)).accessToken;
     const staff = (await http.login('lz.staff', DEMO_PASSWORD)).accessToken;
@@ -275,7 +293,7 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
         }
       }, 250);
       const cpu = cpuNow();
-      const costFrom = await costNow(raw);
+      const costFrom = await costNow(raw, worker);
       const agentFrom = await agent.cpuMs();
       const profiler = await startProfile(name);
       if (PROFILE_STATEMENTS) profileStatements(true);
@@ -343,14 +361,15 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
       }
       await drain(name, phase.ids);
       phase.cost = {
-        ...costSince(costFrom, await costNow(raw), phase.ids.length),
+        ...costSince(costFrom, await costNow(raw, worker), phase.ids.length),
         agentCpuMs: ((await agent.cpuMs()) - agentFrom) / Math.max(1, phase.ids.length),
       };
       await profiler?.(log);
       if (PROFILE_STATEMENTS) logStatementProfile(name, phase.ids.length, log);
       log(
         `  ${name}: per referral ${phase.cost.statements.toFixed(1)} SQL statements (request, relay, delivery, fan-out), ` +
-          `${phase.cost.cpuMs.toFixed(2)} ms CPU in the bench process (server, socket client), ` +
+          `${phase.cost.cpuMs.toFixed(2)} ms CPU in the bench process (${split ? 'API' : 'server'}, socket client), ` +
+          (split ? `${(phase.cost.workerCpuMs ?? 0).toFixed(2)} ms in the worker process, ` : '') +
           `${(phase.cost.agentCpuMs ?? 0).toFixed(2)} ms in the load generator's process, ${phase.cost.pgCpuMs.toFixed(2)} ms in its PostgreSQL sessions`,
       );
       return phase;
@@ -530,7 +549,7 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
     await queue.obliterate({ force: true }).catch(() => undefined);
 
     const stalled = (p: Phase): string => (p.stall ? `; STALLED: ${p.stall}` : '');
-    return [
+    const rows: BenchResult[] = [
       {
         name:
           `referral created → \`referral.delivered\` on the township's socket, steady ${RATE}/s for ${SECONDS} s ` +
@@ -569,19 +588,24 @@ export async function referralsBench(databaseUrl: string, rng: Rng, log: (m: str
           ? [
               {
                 name:
-                  `CPU per referral, ${b.size} in flight: the bench process (server, socket client; ` +
+                  `CPU per referral, ${b.size} in flight: ` +
+                  (split
+                    ? `the API process (with the socket client) and the worker process (${b.phase.cost.cpuMs.toFixed(2)} + ${(b.phase.cost.workerCpuMs ?? 0).toFixed(2)}; `
+                    : 'the bench process (server, socket client; ') +
                   `${b.phase.cost.statements.toFixed(1)} SQL statements, ${b.phase.cost.pgCpuMs.toFixed(2)} ms CPU in PostgreSQL, ` +
                   `${(b.phase.cost.agentCpuMs ?? 0).toFixed(2)} ms in the load generator's own process)`,
                 unit: 'ms',
-                total: b.phase.cost.cpuMs,
+                total: b.phase.cost.cpuMs + (b.phase.cost.workerCpuMs ?? 0),
                 baseline: { name: 'CPU per bare BullMQ job added and processed', total: qCpuPerJob },
               },
             ]
           : [],
       ),
     ];
+    return rows.map((r) => ({ ...r, name: `${topology}: ${r.name}` }));
   } finally {
     agent.stop();
+    await worker?.stop();
     await backend.close();
     for (const n of nodes) {
       n.socket.close();
@@ -637,7 +661,10 @@ function logStatementProfile(phase: string, referrals: number, log: (m: string) 
 }
 
 /** Where the cost counters stand: statements run, this process's CPU, and each PostgreSQL session's CPU. */
-async function costNow(raw: pg.Client): Promise<{ statements: number; cpu: NodeJS.CpuUsage; pg: Map<number, number> }> {
+async function costNow(
+  raw: pg.Client,
+  worker: WorkerProcess | undefined,
+): Promise<{ statements: number; cpu: NodeJS.CpuUsage; pg: Map<number, number>; worker?: WorkerCost }> {
   const pids = await raw.query<{ pid: number }>(
     'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
   );
@@ -651,7 +678,13 @@ async function costNow(raw: pg.Client): Promise<{ statements: number; cpu: NodeJ
       // another machine, or the session ended
     }
   }
-  return { statements: statementsRun(), cpu: process.cpuUsage(), pg: pgCpu };
+  const workerCost = worker ? await worker.cost() : undefined;
+  return {
+    statements: statementsRun() + (workerCost?.statements ?? 0),
+    cpu: process.cpuUsage(),
+    pg: pgCpu,
+    ...(workerCost ? { worker: workerCost } : {}),
+  };
 }
 
 /** Per referral, between two readings (PostgreSQL sessions that ended in between are not counted). */
@@ -668,6 +701,7 @@ function costSince(
     statements: (to.statements - from.statements) / per,
     cpuMs: (cpu.user + cpu.system) / 1000 / per,
     pgCpuMs: pgMs / per,
+    ...(to.worker && from.worker ? { workerCpuMs: (to.worker.cpuMs - from.worker.cpuMs) / per } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +19,19 @@ import { statisticsBench } from './statistics.bench.js';
  * `npm run bench -- province` (the first argument). The province's size: `--counties N` or
  * BENCH_PROVINCE_COUNTIES (default 9; 90 is Zhejiang's count).
  */
+/**
+ * PostgreSQL on this machine is reached through its Unix socket where it has one, as a
+ * single-machine deployment would (DATABASE_URL with `?host=/var/run/postgresql`): loopback TCP
+ * costs every statement a trip through the network stack on the same 2 cores. The raw-SQL
+ * baselines use the same URL.
+ */
+const LOCAL_SOCKET_DIR = '/var/run/postgresql';
 const base =
-  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  (existsSync(`${LOCAL_SOCKET_DIR}/.s.PGSQL.5432`)
+    ? `postgres://postgres@localhost:5432/postgres?host=${LOCAL_SOCKET_DIR}`
+    : 'postgres://postgres@127.0.0.1:5432/postgres');
 const log = (m: string): void => console.log(`[bench] ${m}`);
 
 async function withDatabase<T>(name: string, fn: (url: string) => Promise<T>): Promise<T> {
@@ -47,6 +58,8 @@ const only = args[0] && !args[0].startsWith('--') ? args[0] : process.env.BENCH_
 const countiesAt = args.indexOf('--counties');
 const counties = Number(countiesAt >= 0 ? args[countiesAt + 1] : (process.env.BENCH_PROVINCE_COUNTIES ?? 9));
 if (!Number.isInteger(counties) || counties < 1) throw new Error(`--counties: expected a positive integer`);
+/** BENCH_REFERRAL_TOPOLOGY=one|split: only the one-process or only the API + worker run (default both). */
+const referralTopologies = (process.env.BENCH_REFERRAL_TOPOLOGY ?? 'one,split').split(',');
 if (!only || only === 'catalogue') {
   results.push(
     ...(await withDatabase(`xt_bench_catalogue_${process.pid}`, (url) => catalogueBench(url, seeded(20261126), log))),
@@ -54,7 +67,14 @@ if (!only || only === 'catalogue') {
 }
 if (!only || only === 'referrals') {
   results.push(
-    ...(await withDatabase(`xt_bench_referrals_${process.pid}`, (url) => referralsBench(url, seeded(20261127), log))),
+    ...(referralTopologies.includes('one')
+      ? await withDatabase(`xt_bench_referrals_${process.pid}`, (url) => referralsBench(url, seeded(20261127), log))
+      : []),
+    ...(referralTopologies.includes('split')
+      ? await withDatabase(`xt_bench_referrals_split_${process.pid}`, (url) =>
+          referralsBench(url, seeded(20261127), log, 'API and worker processes'),
+        )
+      : []),
   );
 }
 

@@ -16,6 +16,7 @@ export const MIGRATIONS_SRC = resolve(here, '..', '..', 'src', 'database', 'migr
 export function ormOptions(clientUrl: string, extra: Partial<Options> = {}, auditHash: AuditHash = 'sha256'): Options {
   return defineConfig({
     clientUrl,
+    ...unixSocket(clientUrl),
     entities: ENTITIES,
     subscribers: [new AuditSubscriber(auditHash)],
     extensions: [Migrator],
@@ -35,4 +36,15 @@ export function ormOptions(clientUrl: string, extra: Partial<Options> = {}, audi
     loggerFactory: countingLoggerFactory,
     ...extra,
   });
+}
+
+/**
+ * `postgres://user@localhost/db?host=/var/run/postgresql` reaches a PostgreSQL on the same machine
+ * through its Unix socket, as the pg driver reads such a URL. MikroORM takes the host from the
+ * URL's hostname only, so the socket directory is passed on here. Each statement's write then
+ * skips the loopback TCP stack, which the referral bench showed as a tenth of the server's CPU.
+ */
+export function unixSocket(clientUrl: string): { host?: string } {
+  const host = new URL(clientUrl).searchParams.get('host');
+  return host?.startsWith('/') ? { host } : {};
 }
