@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { hash, verify } from '@node-rs/argon2';
-import type { Me, TokenPair } from '@xietong/shared';
+import type { Me, Role, TokenPair } from '@xietong/shared';
 import { AppConfig } from '../config/app-config.provider.js';
 import { TooManyAttempts, Unauthenticated } from '../common/errors.js';
 import type { Actor } from '../common/policy/actor.js';
@@ -139,19 +139,23 @@ export class AuthService {
       throw new Unauthenticated('access token invalid or expired');
     }
     if (claims.typ !== typ) throw new Unauthenticated('wrong kind of token');
-    const session = await this.em
-      .fork()
-      .findOne(AuthSession, { id: claims.sid, user: claims.sub }, { populate: ['user'] });
-    const user = session?.user.unwrap();
-    if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now() || !user?.active) {
-      throw new Unauthenticated('session revoked or expired');
-    }
+    // Every request and socket asks this, so it is one plain statement rather than an entity load
+    // (hydrating the session and its user was a tenth of a request's CPU in the referral bench).
+    const [row] = await this.em
+      .getConnection()
+      .execute<{ user_id: string; username: string; agency_id: string; roles: Role[]; session_id: string }[]>(
+        `select u.id user_id, u.username, u.agency_id, u.roles, s.id session_id
+         from auth_session s join app_user u on u.id = s.user_id
+        where s.id = ? and s.user_id = ? and s.revoked_at is null and s.expires_at > now() and u.active`,
+        [claims.sid, claims.sub],
+      );
+    if (!row) throw new Unauthenticated('session revoked or expired');
     return {
-      userId: user.id,
-      username: user.username,
-      agencyId: user.agency.id,
-      roles: user.roles,
-      sessionId: session.id,
+      userId: row.user_id,
+      username: row.username,
+      agencyId: row.agency_id,
+      roles: row.roles,
+      sessionId: row.session_id,
     };
   }
 
