@@ -178,6 +178,33 @@ export const ReferralView = z
   .meta({ id: 'Referral' });
 export type ReferralView = z.infer<typeof ReferralView>;
 
+/** `GET /api/matters`: the matters the caller's agency is on, newest first. */
+export const MatterListQuery = z.object({
+  q: z.string().trim().max(100).optional().describe('part of the number, the item name, the party or the place'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type MatterListQuery = z.infer<typeof MatterListQuery>;
+
+export const MatterSummary = z
+  .object({
+    id: z.uuid(),
+    number: z.string(),
+    itemName: z.string(),
+    township: z.string(),
+    partyName: z.string(),
+    place: z.string(),
+    flagged: z.boolean(),
+    startedOn: z.string(),
+  })
+  .meta({ id: 'MatterSummary' });
+export type MatterSummary = z.infer<typeof MatterSummary>;
+
+export const MatterList = z
+  .object({ total: z.number().int(), matters: z.array(MatterSummary) })
+  .meta({ id: 'MatterList' });
+export type MatterList = z.infer<typeof MatterList>;
+
 export const ReferralListQuery = z.object({
   state: z.enum(REFERRAL_STATES).optional(),
   kind: z.enum(REFERRAL_KINDS).optional(),

@@ -3,6 +3,7 @@ import {
   SocketEvent,
   type AgencySummary,
   type DisputeOpenedEvent,
+  type MatterList,
   type MatterView,
   type ReferralChangedEvent,
   type ReferralList,
@@ -386,5 +387,71 @@ describe('creating', () => {
       ['itemCode', 'party.kind', 'party.name', 'place', 'procedure', 'summary'].sort(),
     );
     expect(await query<{ n: string }>(app.databaseUrl, 'select count(*) n from matter')).toEqual(before);
+  });
+});
+
+describe('the matters my agency is on (GET /api/matters)', () => {
+  const open = async (partyName: string): Promise<MatterView> => {
+    const res = await app.http.post<MatterView>(
+      '/api/matters',
+      {
+        itemCode: await delegatedItemCode(app.http, await token('zfj.officer')),
+        township: 'XZ-LZ',
+        place: '龙洲街道兴龙北路 18 号',
+        party: { kind: 'company', name: partyName, idNumber: '91330825MA2DXXXX1X' },
+        procedure: 'general',
+        summary: '店招店牌设置不规范，限期整改未改。',
+      },
+      await token('zfj.officer'),
+    );
+    expect(res.status).toBe(201);
+    return res.body;
+  };
+  const mine = async (username: string, q = '') =>
+    (await app.http.get<MatterList>(`/api/matters${q}`, await token(username))).body;
+
+  it('lists the origin’s matters and those an agency joined by a referral, newest first, searchable, and no one else’s', async () => {
+    const kept = await open('龙游县蓝海广告有限公司');
+    const referred = await open('龙游县青禾餐饮管理有限公司');
+    const ids = (l: MatterList) => l.matters.map((m) => m.id);
+
+    const bureau = await mine('zfj.officer');
+    expect(ids(bureau).slice(0, 2)).toEqual([referred.id, kept.id]);
+    expect(bureau.matters[0]).toMatchObject({ number: referred.number, partyName: '龙游县青禾餐饮管理有限公司' });
+    // The township is on neither until a referral brings it in.
+    expect(ids(await mine('lz.staff'))).not.toContain(referred.id);
+    const sent = await app.http.post<ReferralView>(
+      '/api/referrals',
+      { matterId: referred.id, kind: 'jurisdiction_transfer' },
+      await token('zfj.officer'),
+    );
+    expect(sent.status).toBe(201);
+    const township = await mine('lz.staff');
+    expect(ids(township)).toContain(referred.id);
+    expect(ids(township)).not.toContain(kept.id);
+    for (const outsider of ['dh.staff', 'gaj.liaison', 'jcy.prosecutor'])
+      expect({ outsider, ids: ids(await mine(outsider)) }).toEqual({
+        outsider,
+        ids: expect.not.arrayContaining([kept.id, referred.id]) as unknown,
+      });
+
+    const byParty = await mine('zfj.officer', `?q=${encodeURIComponent('蓝海广告')}`);
+    expect({ total: byParty.total, ids: ids(byParty) }).toEqual({ total: 1, ids: [kept.id] });
+    const byNumber = await mine('zfj.officer', `?q=${encodeURIComponent(kept.number)}`);
+    expect(ids(byNumber)).toEqual([kept.id]);
+    // A wildcard typed by the user is a character, not a pattern.
+    expect((await mine('zfj.officer', `?q=${encodeURIComponent('%')}`)).total).toBe(0);
+    const paged = await mine('zfj.officer', '?limit=1&offset=1');
+    expect(ids(paged)).toEqual([kept.id]);
+    expect(paged.total).toBe(bureau.total);
+  });
+
+  it('names a bad paging field', async () => {
+    const res = await app.http.get<{ details: { field: string }[] }>(
+      '/api/matters?limit=0',
+      await token('zfj.officer'),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.details.map((d) => d.field)).toContain('limit');
   });
 });

@@ -393,6 +393,7 @@ describe('authorization matrix: role × object endpoint × own / other party / u
       cells: 'clocks.e2e-spec.ts',
     },
     'POST /api/matters': { who: HEADS },
+    'GET /api/matters': { who: 'signed-in', cells: 'referrals.e2e-spec.ts' },
     'GET /api/matters/{matterId}': { who: 'signed-in', cells: 'matrix' },
     'GET /api/matters/{matterId}/timeline': { who: 'signed-in', cells: 'matrix' },
     'POST /api/matters/{matterId}/attachments': { who: 'signed-in', cells: 'attachments.e2e-spec.ts' },

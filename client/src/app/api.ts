@@ -10,6 +10,7 @@ import {
   ItemDetail,
   ItemPage,
   LoginRequest,
+  MatterList,
   MatterView,
   NotificationList,
   ReferralList,
@@ -169,6 +170,8 @@ export const api = {
   createMatter: (input: CreateMatterRequest, key: string) =>
     call('/api/matters', MatterView, { method: 'POST', body: input, headers: idempotent(key) }),
   matter: (id: string) => call(`/api/matters/${id}`, MatterView),
+  /** the matters my agency is on, newest first; `q` searches number, item, party and place */
+  myMatters: (q?: string) => call(`/api/matters${qs({ q, limit: 50 })}`, MatterList),
   timeline: (id: string) => call(`/api/matters/${id}/timeline`, z.array(TimelineEntryView)),
   attachments: (matterId: string) => call(`/api/matters/${matterId}/attachments`, z.array(AttachmentView)),
   upload: (matterId: string, file: File, referralId?: string) => {
@@ -239,6 +242,7 @@ export const keys = {
   referralBox: (box: 'inbox' | 'outbox', state?: ReferralState) => ['referrals', box, state ?? 'all'] as const,
   referral: (id: string) => ['referral', id] as const,
   matter: (id: string) => ['matter', id] as const,
+  myMatters: (q: string) => ['matters', 'mine', q] as const,
   notifications: ['notifications'] as const,
   agencies: ['agencies'] as const,
   channels: ['channels'] as const,

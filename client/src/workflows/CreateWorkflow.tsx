@@ -71,18 +71,13 @@ const KINDS: Record<Creatable, { schema: z.ZodType; title: MessageKey; body: (v:
 
 export const creatable = (kind: string): kind is Creatable => kind in WORKFLOW_CREATE_ROLES;
 
-/** The matters my agency is on, as far as the client knows them: those of the referrals it sent or received. */
-function useMyMatters() {
-  const q = useQuery({
-    queryKey: [...keys.referrals, 'matters'],
-    queryFn: async () => {
-      const [outbox, inbox] = await Promise.all([api.referrals('outbox'), api.referrals('inbox')]);
-      const seen = new Map<string, { id: string; number: string; itemName: string; township: string }>();
-      for (const r of [...outbox.referrals, ...inbox.referrals]) seen.set(r.matter.id, r.matter);
-      return [...seen.values()].sort((a, b) => b.number.localeCompare(a.number));
-    },
+/** The matters my agency is on, searched on the server as the user types (newest first). */
+function useMyMatters(search: string) {
+  return useQuery({
+    queryKey: keys.myMatters(search),
+    queryFn: () => api.myMatters(search),
+    placeholderData: (previous) => previous,
   });
-  return q;
 }
 
 function CreateForm<V extends WorkflowBase>({
@@ -102,7 +97,8 @@ function CreateForm<V extends WorkflowBase>({
   const [error, setError] = useState('');
   const [key, setKey] = useState(newUuid);
   const spec = KINDS[kind];
-  const matters = useMyMatters();
+  const [search, setSearch] = useState('');
+  const matters = useMyMatters(search.trim());
   const agencies = useQuery({ queryKey: keys.agencies, queryFn: api.agencies, enabled: kind !== 'enforcement' });
   const others = useMemo(
     () =>
@@ -164,13 +160,13 @@ function CreateForm<V extends WorkflowBase>({
         {error && <Alert type="error" title={error} role="alert" style={{ marginBottom: 12 }} />}
         <Form.Item name="matterId" label={t('wf.create.matter')} required>
           <Select
-            showSearch={{ optionFilterProp: 'label' }}
-            loading={matters.isPending}
+            showSearch={{ filterOption: false, onSearch: setSearch }}
+            loading={matters.isFetching}
             placeholder={t('wf.create.matter.placeholder')}
             notFoundContent={matters.isPending ? t('common.loading') : t('common.empty')}
-            options={(matters.data ?? []).map((m) => ({
+            options={(matters.data?.matters ?? []).map((m) => ({
               value: m.id,
-              label: `${m.number} · ${m.itemName} · ${m.township}`,
+              label: `${m.number} · ${m.itemName} · ${m.township} · ${m.partyName}`,
             }))}
           />
         </Form.Item>

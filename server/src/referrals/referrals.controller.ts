@@ -6,6 +6,8 @@ import {
   CreateMatterRequest,
   LegalReviewRequest,
   CreateReferralRequest,
+  MatterList,
+  MatterListQuery,
   MatterView,
   ReferralActionParam,
   ReferralActionRequest,
@@ -43,6 +45,14 @@ export class ReferralsController {
     @ValidBody(CreateMatterRequest) body: CreateMatterRequest,
   ): Promise<MatterView> {
     return this.referrals.createMatter(actor, body);
+  }
+
+  /** The matters the caller's agency is on, newest first, searchable: what create forms pick from. */
+  @Get('matters')
+  @Policy('matter.read')
+  @Returns(200, MatterList)
+  matters(@CurrentActor() actor: Actor, @ValidQuery(MatterListQuery) q: MatterListQuery): Promise<MatterList> {
+    return this.referrals.myMatters(actor, q);
   }
 
   @Get('matters/:matterId')

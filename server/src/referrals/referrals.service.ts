@@ -10,6 +10,8 @@ import {
   type ActionContext,
   type CreateMatterRequest,
   type CreateReferralRequest,
+  type MatterList,
+  type MatterListQuery,
   type MatterView,
   type ReferralAction,
   type ReferralActionRequest,
@@ -275,6 +277,55 @@ export class ReferralsService {
         const r = byId.get(id);
         return r ? [this.view(actor, r, agencies, clocks.get(id) ?? [])] : [];
       }),
+    };
+  }
+
+  /**
+   * The matters the caller's agency is on (origin, or joined by a referral), newest first: what a
+   * create form picks from. Only its own: oversight roles read flagged matters through their queues.
+   */
+  async myMatters(actor: Actor, q: MatterListQuery): Promise<MatterList> {
+    const agencies = await this.catalogue.recentAgencies();
+    const params: unknown[] = [actor.agencyId];
+    let search = '';
+    if (q.q) {
+      const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      search = ` and (m.number ilike ? or i.name_zh ilike ? or m.party_name ilike ? or m.place ilike ?)`;
+      params.push(like, like, like, like);
+    }
+    const from = `from matter m join enforcement_item i on i.id = m.item_id
+      where exists (select 1 from matter_agency ma where ma.matter_id = m.id and ma.agency_id = ?)${search}`;
+    const rows = await this.em.execute<
+      {
+        id: string;
+        number: string;
+        item_name: string;
+        township_id: string;
+        party_name: string;
+        place: string;
+        flagged: boolean;
+        started_on: string;
+      }[]
+    >(
+      `select m.id, m.number, i.name_zh item_name, m.township_id, m.party_name, m.place,
+              (m.major_difficult or m.public_interest_clue or m.suspected_crime) flagged,
+              to_char(m.started_on, 'YYYY-MM-DD') started_on
+         ${from} order by m.created_at desc, m.number desc limit ? offset ?`,
+      [...params, q.limit, q.offset],
+    );
+    const [{ n } = { n: '0' }] = await this.em.execute<{ n: string }[]>(`select count(*) n ${from}`, params);
+    return {
+      total: Number(n),
+      matters: rows.map((r) => ({
+        id: r.id,
+        number: r.number,
+        itemName: r.item_name,
+        township: agencies.get(r.township_id)?.nameZh ?? '',
+        partyName: r.party_name,
+        place: r.place,
+        flagged: r.flagged,
+        startedOn: r.started_on,
+      })),
     };
   }
 
