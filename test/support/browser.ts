@@ -34,8 +34,71 @@ export async function newContext(browser: Browser, baseURL: string, viewport = D
   const context = await browser.newContext({ baseURL, viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   // A step that cannot happen fails naming its locator, well inside the test's own time limit.
   context.setDefaultTimeout(15_000);
+  openContexts.add(context);
+  context.on('page', watch);
+  context.on('close', () => openContexts.delete(context));
   return context;
 }
+
+/**
+ * What each open page logged and was refused lately. A failed step says only which locator it
+ * waited for; printed beside it (test/support/diagnosing-environment.js calls this on a failure),
+ * the page's errors, refused requests and visible alerts say why, on a CI run as well.
+ */
+const openContexts = new Set<BrowserContext>();
+const recent = new WeakMap<Page, string[]>();
+const RECENT_LINES = 30;
+
+function watch(page: Page): void {
+  const lines: string[] = [];
+  recent.set(page, lines);
+  const note = (line: string): void => {
+    lines.push(`${new Date().toISOString().slice(11, 23)} ${line.slice(0, 400)}`);
+    if (lines.length > RECENT_LINES) lines.shift();
+  };
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') note(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => note(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => note(`failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => {
+    if (r.status() < 400) return;
+    void r.text().then(
+      (body) => note(`${r.status()} ${r.request().method()} ${r.url()} ${body.slice(0, 200)}`),
+      () => note(`${r.status()} ${r.request().method()} ${r.url()}`),
+    );
+  });
+}
+
+const within = <T>(ms: number, p: Promise<T>, fallback: T): Promise<T> =>
+  Promise.race([p.catch(() => fallback), new Promise<T>((r) => setTimeout(() => r(fallback), ms))]);
+
+async function describeOpenPages(test: string): Promise<void> {
+  const slug = test.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
+  const out: string[] = [`the browser when "${test}" failed:`];
+  let n = 0;
+  for (const context of openContexts)
+    for (const page of context.pages()) {
+      n++;
+      const shown = await within(
+        2_000,
+        page
+          .locator('[role=alert], .ant-message-notice, .ant-form-item-explain-error, .ant-modal-title')
+          .allInnerTexts(),
+        ['(could not read the page)'],
+      );
+      const shot = resolve(ARTIFACTS, `failed-${slug}-${n}.png`);
+      await within(3_000, page.screenshot({ path: shot, fullPage: true }), undefined);
+      out.push(
+        `  page ${n}: ${page.url()}`,
+        `    showing: ${shown.length ? shown.map((t) => t.replace(/\s+/g, ' ')).join(' | ') : '(no alert, message or field error)'}`,
+        `    screenshot: ${shot}`,
+        ...(recent.get(page) ?? []).map((l) => `    ${l}`),
+      );
+    }
+  if (n > 0) console.error(out.join('\n'));
+}
+(globalThis as { __onTestFailure?: (test: string) => Promise<void> }).__onTestFailure = describeOpenPages;
 
 /** Signs in through the sign-in form, as a person would, and waits for the shell. */
 export async function signIn(page: Page, username: string): Promise<void> {
