@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import type { Locator, Page } from 'playwright-core';
-import type { ItemDetail } from '@xietong/shared';
-import { browserSuite, PHONE, screenshot } from '../support/browser.js';
+import type { Locator } from 'playwright-core';
+import type { BlindSpotReport, ItemDetail } from '@xietong/shared';
+import { browserSuite, choose, PHONE, screenshot } from '../support/browser.js';
 import { catalogueXlsx, type CatalogueRow } from '../support/fixtures.js';
 
 /** 对未经批准擅自设置大型户外广告的行政处罚: delegated to 湖镇镇 until 2023-04-01, then taken back. */
@@ -11,32 +11,6 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 const suite = browserSuite();
 const open = (username: string) => suite.open(username);
-
-/** Picks an option of a searchable select inside `scope`; the dropdown animates in, so pick again until it shows. */
-async function pick(page: Page, scope: Locator, label: string, option: string): Promise<void> {
-  const box = scope.getByLabel(label, { exact: true });
-  // The chosen option shows in the field itself (the dropdown is elsewhere in the page).
-  const shown = scope.locator('.ant-form-item').filter({ has: page.getByLabel(label, { exact: true }) });
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await box.click();
-    await box.fill(option);
-    await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option')
-      .filter({ hasText: option })
-      .first()
-      .click();
-    if (
-      await shown
-        .filter({ hasText: option })
-        .first()
-        .waitFor({ timeout: 3_000 })
-        .then(() => true)
-        .catch(() => false)
-    )
-      return;
-  }
-  throw new Error(`could not pick ${option} in ${label}`);
-}
 
 /** Types a date into an Ant Design date picker and leaves it (Enter would also submit the form it is in). */
 async function enterDate(scope: Locator, label: string, date: string): Promise<void> {
@@ -93,7 +67,7 @@ describe('reading the catalogue', () => {
 
     // 湖镇镇 before the delegation was taken back: the township itself penalised.
     const panel = page.getByTestId('who-panel');
-    await pick(page, panel, '乡镇（街道）', '湖镇镇');
+    await choose(page, '乡镇（街道）', '湖镇镇', '湖镇镇', panel);
     await enterDate(panel, '日期', '2023-01-01');
     const before = panel.locator('[data-testid=who-answer][data-township=XZ-HZ][data-date="2023-01-01"]');
     await before.waitFor();
@@ -128,7 +102,7 @@ describe('the catalogue on a phone', () => {
     await page.locator(`[data-testid=catalogue-results] tr[data-code="${BILLBOARDS}"]`).getByRole('link').click();
     await page.locator(`[data-testid=catalogue-item][data-code="${BILLBOARDS}"]`).waitFor();
     const panel = page.getByTestId('who-panel');
-    await pick(page, panel, '乡镇（街道）', '湖镇镇');
+    await choose(page, '乡镇（街道）', '湖镇镇', '湖镇镇', panel);
     await panel.locator('[data-testid=who-answer][data-township=XZ-HZ]').waitFor();
     // Nothing wider than the screen: no sideways scrolling on a phone.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
@@ -228,7 +202,7 @@ describe('amending a boundary', () => {
     await page.goto(`/catalogue/items/${BILLBOARDS}`);
     await page.locator(`[data-testid=catalogue-item][data-code="${BILLBOARDS}"]`).waitFor();
     const form = page.getByTestId('amend-delegation');
-    await pick(page, form, '乡镇（街道）', '湖镇镇');
+    await choose(page, '乡镇（街道）', '湖镇镇', '湖镇镇', form);
     await form.getByLabel('赋予').check();
     // Before the version in force began: only the server knows the item's history well enough to refuse it.
     await enterDate(form, '生效日期', '2020-01-01');
@@ -257,5 +231,31 @@ describe('amending a boundary', () => {
       note: '湖镇镇户外广告审批与执法衔接已理顺，经县政府同意重新赋权。',
     });
     await screenshot(page, 'catalogue-amend-saved');
+  });
+});
+
+describe('the blind-spot report', () => {
+  it('shows the guidance office every gap the catalogue leaves on a day, as the API counts them, each leading to its item', async () => {
+    const arbiter = (await suite.app.http.login('zdb.arbiter')).accessToken;
+    const report = (await suite.app.http.get<BlindSpotReport>('/api/catalogue/blind-spots', arbiter)).body;
+    const page = await open('zdb.arbiter');
+    await page.getByRole('menuitem', { name: '监管盲区' }).click();
+    const sections = {
+      'blind-no-supervisor': report.noSupervisingAgency.length,
+      'blind-no-penalising': report.noPenalisingBody.length,
+      'blind-unstaffed': report.delegatedWithoutTownshipStaff.length,
+      'blind-changed': report.changedRecently.length,
+    };
+    for (const [testId, n] of Object.entries(sections)) {
+      const card = page.getByTestId(testId);
+      await card.waitFor();
+      expect({ testId, rows: await card.locator('.ant-list-item').count() }).toEqual({ testId, rows: n });
+    }
+    await screenshot(page, 'blind-spots');
+    const first = report.noPenalisingBody[0] ?? report.noSupervisingAgency[0];
+    if (!first) throw new Error('the demo catalogue should leave at least one gap to show');
+    await page.getByRole('link', { name: first.nameZh }).first().click();
+    await page.waitForURL(`**/catalogue/items/${encodeURIComponent(first.code)}`);
+    await screenshot(page, 'blind-spots-item');
   });
 });

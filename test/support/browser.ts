@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from '@jest/globals';
 import { bootApp, DEMO_PASSWORD, REPO_ROOT, type TestApp } from './app.js';
 import { Session } from './session.js';
@@ -113,16 +113,33 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: resolve(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-/** Picks an option of an Ant Design select: open it, type to search (searchable ones), click the option. */
-export async function choose(page: Page, label: string, search: string | null, option: string | RegExp): Promise<void> {
-  const box = page.getByLabel(label, { exact: true });
-  await box.click();
-  if (search !== null) await box.fill(search);
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option')
-    .filter({ hasText: option })
-    .first()
-    .click();
+/**
+ * Picks an option of an Ant Design select (inside `scope`, the page by default): open it, type to
+ * search (searchable ones), click the option, and see it shown in the field. The dropdown animates
+ * in, and a click that lands while it does selects nothing, so a pick that does not show is tried
+ * again rather than left for a later step to time out on.
+ */
+export async function choose(
+  page: Page,
+  label: string,
+  search: string | null,
+  option: string | RegExp,
+  scope: Page | Locator = page,
+): Promise<void> {
+  const box = scope.getByLabel(label, { exact: true });
+  const field = scope.locator('.ant-form-item').filter({ has: page.getByLabel(label, { exact: true }) });
+  const dropdown = page.locator('.ant-select-dropdown:visible');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if ((await dropdown.count()) === 0) await box.click();
+      if (search !== null) await box.fill(search);
+      await dropdown.locator('.ant-select-item-option').filter({ hasText: option }).first().click({ timeout: 5_000 });
+      await field.filter({ hasText: option }).first().waitFor({ timeout: 3_000 });
+      return;
+    } catch (e) {
+      if (attempt === 3) throw new Error(`could not choose ${String(option)} for ${label}`, { cause: e });
+    }
+  }
 }
 
 export interface BrowserSuite {

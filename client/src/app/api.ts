@@ -7,6 +7,7 @@ import {
   ErrorBody,
   HistoryPage,
   ImportResult,
+  BlindSpotReport,
   ItemDetail,
   ItemPage,
   LoginRequest,
@@ -133,6 +134,7 @@ export const api = {
   agencies: () => call('/api/agencies', z.array(AgencySummary)),
   items: (q: string) => call(`/api/catalogue/items${qs({ q, limit: 20 })}`, ItemPage),
   item: (code: string) => call(`/api/catalogue/items/${encodeURIComponent(code)}`, ItemDetail),
+  blindSpots: (date?: string) => call(`/api/catalogue/blind-spots${qs({ date })}`, BlindSpotReport),
   route: (code: string, kind: ReferralKind, township: string, date?: string) =>
     call(`/api/catalogue/items/${encodeURIComponent(code)}/route${qs({ kind, township, date })}`, RoutingAnswer),
   responsibility: (code: string, township: string, date?: string) =>

@@ -6,6 +6,7 @@ import {
   BookOutlined,
   CalendarOutlined,
   ExceptionOutlined,
+  EyeInvisibleOutlined,
   MessageOutlined,
   SafetyOutlined,
   SettingOutlined,
@@ -53,6 +54,7 @@ const DashboardPage = lazy(() => import('../pages/DashboardPage.js'));
 const CataloguePage = lazy(() => import('../pages/CataloguePage.js'));
 const CatalogueItemPage = lazy(() => import('../pages/CatalogueItemPage.js'));
 const CatalogueImportPage = lazy(() => import('../pages/CatalogueImportPage.js'));
+const BlindSpotsPage = lazy(() => import('../pages/BlindSpotsPage.js'));
 const NotificationsPage = lazy(() => import('../pages/NotificationsPage.js'));
 const AdminPage = lazy(() => import('../pages/AdminPage.js'));
 
@@ -139,6 +141,14 @@ export const SCREENS: readonly Screen[] = [
     Component: CataloguePage,
   },
   { key: 'catalogue-item', path: '/catalogue/items/:code', roles: 'all', Component: CatalogueItemPage },
+  {
+    key: 'blind-spots',
+    path: '/catalogue/blind-spots',
+    menu: { label: 'menu.blindSpots', icon: <EyeInvisibleOutlined /> },
+    // Everyone may read it (catalogue.read); in the menu of those who settle or answer for boundaries.
+    roles: [Role.GuidanceArbiter, Role.AgencyHead, Role.SystemAdmin, Role.Auditor],
+    Component: BlindSpotsPage,
+  },
   {
     key: 'catalogue-import',
     path: '/catalogue/import',
