@@ -43,7 +43,7 @@ const SHORT: FaultConfig = {
   afterFaultMs: 3_000,
   settleMs: 30_000,
   hangMs: 15_000,
-  redisUnreachableMs: 10_000,
+  redisUnreachableMs: 30_000,
   postgresDownMs: 4_000,
   nodeDeadMs: 3_000,
   recoverMs: 30_000,
