@@ -8,7 +8,7 @@ import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { SocketEvent, type ChannelChange, type MessageAck, type SocketAck, type SyncResult } from '@xietong/shared';
 import { connectSocket, DEMO_PASSWORD, freePort, Http, type ClientSocket } from '../support/app.js';
-import { bar, percentiles, type BenchResult } from './lib.js';
+import { percentiles, type BenchResult } from './lib.js';
 
 const CLIENTS = Number(process.env.BENCH_CHANNEL_CLIENTS ?? 400);
 const SENDER_SHARE = 0.1;
@@ -355,8 +355,15 @@ export async function channelsBench(databaseUrl: string, log: (m: string) => voi
       );
       solo.push(id);
     }
-    // Each solo channel's one member is the sender that writes into it (a member may post).
+    // Each solo channel's one member is the sender that writes into it; it opens the channel as
+    // the web app does (a sync, which puts its socket in the channel's room).
     const soloSenders = solo.map((_, i) => senders[i % senders.length]);
+    await Promise.all(
+      solo.map(async (id, i) => {
+        const c = soloSenders[i];
+        if (c) await syncOf(c.socket, id, 0);
+      }),
+    );
     const alone = await throughput((i) => {
       const c = soloSenders[i % SOLO_CHANNELS];
       const channelId = solo[i % SOLO_CHANNELS];
