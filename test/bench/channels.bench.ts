@@ -309,6 +309,8 @@ export async function channelsBench(databaseUrl: string, log: (m: string) => voi
       const statementsBefore = await statementsOf(server.url);
       const redisBefore = await redisCalls(redis);
       const cpuBefore = await cpuOf(db, server.pid);
+      const benchBefore = process.cpuUsage();
+      const redisCpuBefore = await redisCpu(redis);
       const t1 = performance.now();
       const tEnd = t1 + THROUGHPUT_SECONDS * 1000;
       await Promise.all(
@@ -320,6 +322,8 @@ export async function channelsBench(databaseUrl: string, log: (m: string) => voi
       );
       const seconds = (performance.now() - t1) / 1000;
       const cpu = cpuBetween(cpuBefore, await cpuOf(db, server.pid));
+      const bench = process.cpuUsage(benchBefore);
+      const redisSeconds = (await redisCpu(redis)) - redisCpuBefore;
       const stored = (await count()) - before;
       const per = (n: number) => n / Math.max(1, stored);
       return {
@@ -329,12 +333,15 @@ export async function channelsBench(databaseUrl: string, log: (m: string) => voi
         serverCpuMs: (cpu.server * 1000) / Math.max(1, stored),
         databaseCpuMs: (cpu.database * 1000) / Math.max(1, stored),
         serverCores: cpu.server / seconds,
+        clientsCpuMs: per((bench.user + bench.system) / 1000),
+        redisCpuMs: per(redisSeconds * 1000),
       };
     };
     const describe = (t: Throughput) =>
       `${t.perSecond.toFixed(0)} persisted messages/s; server CPU ${t.serverCpuMs.toFixed(3)} ms per message ` +
       `(${t.serverCores.toFixed(2)} cores), its PostgreSQL backends ${t.databaseCpuMs.toFixed(3)} ms per message; ` +
-      `${t.statements.toFixed(2)} SQL statements and ${t.redisCommands.toFixed(2)} Redis commands (whole Redis) per message`;
+      `${t.statements.toFixed(2)} SQL statements and ${t.redisCommands.toFixed(2)} Redis commands (whole Redis) per message; ` +
+      `the bench's clients ${t.clientsCpuMs.toFixed(3)} ms, Redis (whole server) ${t.redisCpuMs.toFixed(3)} ms CPU per message`;
     const fanOut = await throughput((i) => {
       const c = senders[i % senders.length];
       return c ? { c, channelId: c.applier.channelId } : undefined;
@@ -541,6 +548,10 @@ interface Throughput {
   databaseCpuMs: number;
   /** the product's CPU over the phase, in cores busy */
   serverCores: number;
+  /** CPU of this process (the clients) per message */
+  clientsCpuMs: number;
+  /** CPU of the Redis server (everyone's use of it) per message */
+  redisCpuMs: number;
 }
 
 /** Seconds of CPU (user + system) a process has used, from /proc/<pid>/stat; 0 where it cannot be read. */
@@ -566,6 +577,13 @@ async function redisCalls(redis: Redis): Promise<number> {
   let n = 0;
   for (const m of info.matchAll(/calls=(\d+)/g)) n += Number(m[1]);
   return n;
+}
+
+/** Seconds of CPU the Redis server has used (INFO cpu). */
+async function redisCpu(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const at = (k: string) => Number(new RegExp(`^${k}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return at('used_cpu_user') + at('used_cpu_sys');
 }
 
 /** USER_HZ: 100 on every Linux the bench runs on. */

@@ -24,7 +24,13 @@ export class EphemeralStore implements OnApplicationShutdown {
     this.prefix = `${config.queuePrefix}:chan`;
     this.beatMs = config.channels.presenceBeatMs;
     this.redis = config.redisUrl
-      ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+      ? new Redis(config.redisUrl, {
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+          lazyConnect: false,
+          // Concurrent sends' rate-limit calls in one tick share one write.
+          enableAutoPipelining: true,
+        })
       : undefined;
     this.redis?.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'presence redis error'));
     if (this.redis) {
