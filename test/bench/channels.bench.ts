@@ -10,9 +10,9 @@ import { SocketEvent, type ChannelChange, type MessageAck, type SocketAck, type 
 import { connectSocket, DEMO_PASSWORD, freePort, Http, type ClientSocket } from '../support/app.js';
 import { percentiles, type BenchResult } from './lib.js';
 
-const CLIENTS = Number(process.env.BENCH_CHANNEL_CLIENTS ?? 400);
+const CLIENTS = Number(process.env.BENCH_CHANNEL_CLIENTS ?? 2000);
 const SENDER_SHARE = 0.1;
-const INTERVAL_MS = Number(process.env.BENCH_CHANNEL_INTERVAL_MS ?? 1000);
+const INTERVAL_MS = Number(process.env.BENCH_CHANNEL_INTERVAL_MS ?? 5000);
 const SECONDS = Number(process.env.BENCH_CHANNEL_SECONDS ?? 15);
 const STORM_SECONDS = 10;
 /** Channel sizes, cycled until every client is in one (the issue asks for 50–200 members). */
@@ -21,7 +21,7 @@ const SIZES = [50, 100, 150, 200];
  * Sends in flight in the throughput phases (closed loop): deep enough that the server, not the
  * round trip, is the limit, so the phase measures capacity rather than latency × window.
  */
-const IN_FLIGHT = Number(process.env.BENCH_CHANNEL_IN_FLIGHT ?? 256);
+const IN_FLIGHT = Number(process.env.BENCH_CHANNEL_IN_FLIGHT ?? 512);
 /** Channels without other members that the second throughput phase spreads its sends over. */
 const SOLO_CHANNELS = 32;
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_CHANNEL_THROUGHPUT_SECONDS ?? 5);
@@ -46,6 +46,8 @@ class Applier {
   duplicates = 0;
   appliedTwice = 0;
   outOfOrder = 0;
+  /** `message.created` changes that came without their message */
+  withoutMessage = 0;
   private readonly buffer = new Map<number, ChannelChange>();
   private syncing = false;
   private gapTimer: NodeJS.Timeout | undefined;
@@ -106,6 +108,7 @@ class Applier {
     if (c.changeSeq !== this.cursor + 1) throw new Error(`gap in sync answer: ${this.cursor} → ${c.changeSeq}`);
     this.cursor = c.changeSeq;
     this.applied.push(c.changeSeq);
+    if (c.type === 'message.created' && !c.message) this.withoutMessage++;
     if (c.type === 'message.created' && c.message) {
       if (this.messages.has(c.message.id)) this.appliedTwice++;
       this.messages.add(c.message.id);
@@ -133,9 +136,10 @@ async function pool(n: number, total: number, fn: (i: number) => Promise<void>):
 /**
  * Liaison channels under load, against a bare Socket.IO server of the same fan-out shape in the
  * same run. The product runs as its own process (`server/dist/main.js`, PostgreSQL and Redis on
- * this machine), the clients in this one. Scaled down from the issue's 2,000 clients by
- * `BENCH_CHANNEL_CLIENTS` (default 400, one authenticated socket per user), 10 % of them sending
- * one message every `BENCH_CHANNEL_INTERVAL_MS` into channels of 50–200 members.
+ * this machine), the clients in this one. The issue's figures by default: `BENCH_CHANNEL_CLIENTS`
+ * 2,000 authenticated sockets (one per user), 10 % of them sending one message every
+ * `BENCH_CHANNEL_INTERVAL_MS` (5 s) into channels of 50–200 members; then the throughput phases
+ * with `BENCH_CHANNEL_IN_FLIGHT` (512) sends in flight, and the reconnect storm.
  */
 export async function channelsBench(databaseUrl: string, log: (m: string) => void): Promise<BenchResult[]> {
   const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -241,7 +245,10 @@ export async function channelsBench(databaseUrl: string, log: (m: string) => voi
       const client = { socket, applier, member };
       const resync = () =>
         void applier.sync((after) => syncOf(socket, applier.channelId, after)).catch(() => undefined);
-      socket.on(SocketEvent.ChannelChange, (c: ChannelChange) => applier.live(c, resync));
+      // Each channel has its own change positions: a socket in several rooms routes by channel.
+      socket.on(SocketEvent.ChannelChange, (c: ChannelChange) => {
+        if (c.channelId === applier.channelId) applier.live(c, resync);
+      });
       await applier.sync((after) => syncOf(socket, applier.channelId, after));
       appliers.push(applier);
       clients.push(client);
@@ -403,7 +410,7 @@ export async function channelsBench(databaseUrl: string, log: (m: string) => voi
     });
     const recovered = await drained(db, clients, channelIds, 60_000);
     const stormSeconds = (performance.now() - stormStart) / 1000;
-    const lost = await lostMessages(db, clients);
+    const lost = await lostMessages(db, clients, log);
     const duplicated = appliers.reduce((s, a) => s + a.appliedTwice, 0);
     const overlap = appliers.reduce((s, a) => s + a.duplicates, 0);
     const outOfOrder = appliers.reduce((s, a) => s + a.outOfOrder, 0);
@@ -655,18 +662,41 @@ async function drained(
 }
 
 /** Messages stored in a client's channel that the client never applied. */
-async function lostMessages(db: pg.Client, clients: { applier: Applier }[]): Promise<number> {
+async function lostMessages(
+  db: pg.Client,
+  clients: { applier: Applier; member: Member }[],
+  log: (m: string) => void,
+): Promise<number> {
   let lost = 0;
-  const byChannel = new Map<string, string[]>();
+  const byChannel = new Map<string, { id: string; change_seq: number; seq: number }[]>();
   for (const c of clients) {
-    let ids = byChannel.get(c.applier.channelId);
-    if (!ids) {
-      ids = (
-        await db.query<{ id: string }>(`select id from channel_message where channel_id = $1`, [c.applier.channelId])
-      ).rows.map((r) => r.id);
-      byChannel.set(c.applier.channelId, ids);
+    let rows = byChannel.get(c.applier.channelId);
+    if (!rows) {
+      rows = (
+        await db.query<{ id: string; change_seq: number; seq: number }>(
+          `select m.id, m.seq, c.change_seq from channel_message m
+             left join channel_change c on c.message_id = m.id and c.type = 'message.created'
+            where m.channel_id = $1`,
+          [c.applier.channelId],
+        )
+      ).rows;
+      byChannel.set(c.applier.channelId, rows);
     }
-    lost += ids.filter((id) => !c.applier.messages.has(id)).length;
+    const missing = rows.filter((r) => !c.applier.messages.has(r.id));
+    if (missing.length > 0 && lost < 20) {
+      // What a loss looks like, for whoever has to find it: the change applied without its message, or never.
+      const applied = new Set(c.applier.applied);
+      log(
+        `  lost by ${c.member.userId} (cursor ${c.applier.cursor}, ${c.applier.withoutMessage} changes without their message): ` +
+          missing
+            .slice(0, 5)
+            .map(
+              (r) => `seq ${r.seq} change ${r.change_seq} ${applied.has(r.change_seq) ? 'applied' : 'never applied'}`,
+            )
+            .join(', '),
+      );
+    }
+    lost += missing.length;
   }
   return lost;
 }
