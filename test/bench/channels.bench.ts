@@ -388,26 +388,41 @@ export async function channelsBench(databaseUrl: string, log: (m: string) => voi
 
     // ---- reconnect storm: everyone drops and reconnects within 10 s while senders keep sending ----
     const stormStart = performance.now();
-    await paced(STORM_SECONDS + 5, async () => {
-      clients.forEach((c) => c.socket.disconnect());
-      await Promise.all(
-        clients.map(async (c) => {
-          await sleep(Math.random() * STORM_SECONDS * 1000);
-          for (let attempt = 1; !c.socket.connected; attempt++) {
-            const connected = new Promise<boolean>((ok) => {
-              c.socket.once('connect', () => ok(true));
-              c.socket.once('connect_error', () => ok(false));
-            });
-            c.socket.connect();
-            if (!(await connected)) {
-              if (attempt >= 10) throw new Error('could not reconnect');
-              await sleep(500);
+    let reconnected = 0;
+    let synced = 0;
+    const progress = setInterval(
+      () => log(`  storm: ${reconnected} reconnected, ${synced} synced of ${clients.length}`),
+      10_000,
+    );
+    try {
+      await paced(STORM_SECONDS + 5, async () => {
+        clients.forEach((c) => c.socket.disconnect());
+        await Promise.all(
+          clients.map(async (c) => {
+            await sleep(Math.random() * STORM_SECONDS * 1000);
+            for (let attempt = 1; !c.socket.connected; attempt++) {
+              // An attempt that hears nothing in 10 s counts as failed (it is tried again).
+              const connected = new Promise<boolean>((ok) => {
+                const timer = setTimeout(() => ok(false), 10_000);
+                c.socket.once('connect', () => (clearTimeout(timer), ok(true)));
+                c.socket.once('connect_error', () => (clearTimeout(timer), ok(false)));
+              });
+              c.socket.connect();
+              if (!(await connected) && !c.socket.connected) {
+                if (attempt >= 10) throw new Error('could not reconnect');
+                c.socket.disconnect();
+                await sleep(500);
+              }
             }
-          }
-          await c.applier.sync((after) => syncOf(c.socket, c.applier.channelId, after));
-        }),
-      );
-    });
+            reconnected++;
+            await c.applier.sync((after) => syncOf(c.socket, c.applier.channelId, after));
+            synced++;
+          }),
+        );
+      });
+    } finally {
+      clearInterval(progress);
+    }
     const recovered = await drained(db, clients, channelIds, 60_000);
     const stormSeconds = (performance.now() - stormStart) / 1000;
     const lost = await lostMessages(db, clients, log);
