@@ -622,6 +622,13 @@ describe('joint meetings and membership', () => {
       text: '归档后发言',
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'Conflict' } });
+    // The host has posted here before (its socket holds a grant): archived is read-only for it too.
+    const hostRefused = await host.emit(SocketEvent.ChannelSend, {
+      channelId,
+      clientId: randomUUID(),
+      text: '归档后主持人发言',
+    });
+    expect(hostRefused).toMatchObject({ ok: false, error: { code: 'Conflict' } });
     const history = await app.http.get<HistoryPage>(`/api/channels/${channelId}/messages`, await token('gaj.liaison'));
     expect(history.body.messages.map((m) => m.id)).toEqual([hello.id, noted.id, afterRemoval.id]);
   });
