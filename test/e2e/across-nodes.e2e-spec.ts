@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   rooms,
   SocketEvent,
   type ChannelView,
+  type HistoryPage,
   type Me,
+  type MessageAck,
   type ReferralChangedEvent,
   type SocketAck,
 } from '@xietong/shared';
@@ -30,6 +33,13 @@ async function socketOn(node: TestApp, accessToken: string): Promise<ClientSocke
   const socket = await connectSocket(node.url, accessToken);
   closers.push(() => void socket.close());
   return socket;
+}
+
+async function ask<T>(socket: ClientSocket, event: string, payload: unknown): Promise<SocketAck<T>> {
+  return (await (socket.timeout(10_000) as unknown as ClientSocket).emitWithAck(
+    event as typeof SocketEvent.Ping,
+    payload,
+  )) as unknown as SocketAck<T>;
 }
 
 async function ping(socket: ClientSocket): Promise<SocketAck<{ serverTime: string }>> {
@@ -98,6 +108,38 @@ describe('two API nodes on one Redis', () => {
     await ping(bystander.socket);
     expect(bystander.events.filter((e) => e.event.startsWith('referral.'))).toEqual([]);
     expect(onB.events.some((e) => e.event === SocketEvent.SessionResync)).toBe(false);
+  });
+
+  it('a member removed through node A can no longer post from its socket on node B, at once', async () => {
+    const host = await a.http.login('zfj.liaison');
+    const member = await b.http.login('jcy.liaison');
+    const created = await a.http.post<ChannelView>(
+      '/api/channels',
+      { kind: 'joint_meeting', title: '跨节点成员移除联席会议', topic: '移除后即不能发言', userIds: [member.user.id] },
+      host.accessToken,
+    );
+    expect(created.status).toBe(201);
+    const channelId = created.body.id;
+    const onB = await socketOn(b, member.accessToken);
+    expect(await ask(onB, SocketEvent.ChannelSync, { cursors: [{ channelId, after: 0 }] })).toMatchObject({ ok: true });
+    // Posting from node B leaves that socket holding a grant to post in the channel.
+    const first = await ask<MessageAck>(onB, SocketEvent.ChannelSend, {
+      channelId,
+      clientId: randomUUID(),
+      text: '检察院到会',
+    });
+    expect(first.ok).toBe(true);
+
+    const removed = await a.http.post(
+      `/api/channels/${channelId}/members`,
+      { remove: { userIds: [member.user.id] } },
+      host.accessToken,
+    );
+    expect(removed.status).toBe(201);
+    const after = await ask(onB, SocketEvent.ChannelSend, { channelId, clientId: randomUUID(), text: '移除后发言' });
+    expect(after).toMatchObject({ ok: false, error: { code: 'Not Found' } });
+    const history = await a.http.get<HistoryPage>(`/api/channels/${channelId}/messages`, host.accessToken);
+    expect(history.body.messages.map((m) => m.body)).toEqual(['检察院到会']);
   });
 
   it('signing out through node A ends that session’s sockets on node B, and only those', async () => {

@@ -561,6 +561,15 @@ describe('joint meetings and membership', () => {
     await until('both members received it', () =>
       [police, procuratorate].every((c) => c.changes.some((x) => x.message?.id === hello.id)),
     );
+    // The procuratorate's socket has posted here: it holds a grant to post, which removal must end.
+    const notedId = randomUUID();
+    const notedAck = await procuratorate.emit<MessageAck>(SocketEvent.ChannelSend, {
+      channelId,
+      clientId: notedId,
+      text: '收到，检察院已阅。',
+    });
+    if (!notedAck.ok) throw new Error(`send failed: ${JSON.stringify(notedAck.error)}`);
+    const noted = notedAck.data;
 
     const removed = await app.http.post<ChannelView>(
       `/api/channels/${channelId}/members`,
@@ -573,6 +582,20 @@ describe('joint meetings and membership', () => {
     await procuratorate.settle();
     await until('a remaining member received it', () => police.changes.some((x) => x.message?.id === afterRemoval.id));
     expect(procuratorate.changes.some((x) => x.message?.id === afterRemoval.id)).toBe(false);
+    // Nor can the removed member post any more, from the socket that posted a moment ago.
+    const removedPost = await procuratorate.emit(SocketEvent.ChannelSend, {
+      channelId,
+      clientId: randomUUID(),
+      text: '退出后发言',
+    });
+    expect(removedPost).toMatchObject({ ok: false, error: { code: 'Not Found' } });
+    // A resend of what it sent while a member still gets that message's ack.
+    const resent = await procuratorate.emit<MessageAck>(SocketEvent.ChannelSend, {
+      channelId,
+      clientId: notedId,
+      text: '收到，检察院已阅。',
+    });
+    expect(resent).toEqual({ ok: true, data: { id: noted.id, seq: noted.seq, createdAt: noted.createdAt } });
     expect((await procuratorate.sync([{ channelId, after: 0 }])).denied).toEqual([channelId]);
 
     // Auditors (not members of this meeting) read for the record but do not take part.
@@ -599,8 +622,15 @@ describe('joint meetings and membership', () => {
       text: '归档后发言',
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'Conflict' } });
+    // The host has posted here before (its socket holds a grant): archived is read-only for it too.
+    const hostRefused = await host.emit(SocketEvent.ChannelSend, {
+      channelId,
+      clientId: randomUUID(),
+      text: '归档后主持人发言',
+    });
+    expect(hostRefused).toMatchObject({ ok: false, error: { code: 'Conflict' } });
     const history = await app.http.get<HistoryPage>(`/api/channels/${channelId}/messages`, await token('gaj.liaison'));
-    expect(history.body.messages.map((m) => m.id)).toEqual([hello.id, afterRemoval.id]);
+    expect(history.body.messages.map((m) => m.id)).toEqual([hello.id, noted.id, afterRemoval.id]);
   });
 
   it('opens one direct channel per pair of users', async () => {

@@ -77,6 +77,14 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     await chainPending(this.em).catch(() => 0);
   }
 
+  /**
+   * A statement of the caller's own queued entries into `audit_pending` and has committed (the
+   * batched channel sends write theirs in the statement that stores the messages): chain them.
+   */
+  pendingQueued(): void {
+    this.writer.kick();
+  }
+
   /** Chains every entry committed so far: readers of the trail see what the requests before them did. */
   chainCommitted(): Promise<void> {
     return this.writer.drain();

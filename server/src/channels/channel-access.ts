@@ -43,12 +43,19 @@ export interface MemberUser {
  * the others the live `channel_member` rows (by agency or by user).
  */
 const memberSql = (c: string, actor: Actor): { sql: string; params: string[] } => ({
-  sql: `(case when ${c}.kind = 'matter'
-    then exists (select 1 from matter_agency ma where ma.matter_id = ${c}.matter_id and ma.agency_id = ?)
-    else exists (select 1 from channel_member cm where cm.channel_id = ${c}.id and cm.removed_at is null
-                 and (cm.user_id = ? or cm.agency_id = ?)) end)`,
+  sql: memberCondition(c, '?', '?', '?'),
   params: [actor.agencyId, actor.userId, actor.agencyId],
 });
+
+/**
+ * The membership rule as a SQL condition on channel alias `c`, for a user and agency given as SQL
+ * expressions (parameters, or columns of a batch): the one place the rule is written.
+ */
+export const memberCondition = (c: string, agency: string, user: string, agencyAgain = agency): string =>
+  `(case when ${c}.kind = 'matter'
+    then exists (select 1 from matter_agency ma where ma.matter_id = ${c}.matter_id and ma.agency_id = ${agency})
+    else exists (select 1 from channel_member cm where cm.channel_id = ${c}.id and cm.removed_at is null
+                 and (cm.user_id = ${user} or cm.agency_id = ${agencyAgain})) end)`;
 
 @Injectable()
 export class ChannelAccess {

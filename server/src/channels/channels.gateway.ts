@@ -6,6 +6,7 @@ import {
   WebSocketGateway,
   type OnGatewayConnection,
   type OnGatewayDisconnect,
+  type OnGatewayInit,
 } from '@nestjs/websockets';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Socket } from 'socket.io';
@@ -33,15 +34,17 @@ import type { Actor } from '../common/policy/actor.js';
 import { CurrentActor, Policy } from '../common/policy/policy.decorator.js';
 import { PolicyGuard } from '../common/policy/policy.guard.js';
 import { ZodPipe } from '../common/zod.js';
-import type { SocketData } from '../realtime/realtime.bus.js';
+import type { AppServer, SocketData } from '../realtime/realtime.bus.js';
 import { SocketErrorFilter } from '../realtime/realtime.gateway.js';
 import { ChannelAccess } from './channel-access.js';
 import { ChannelEvents } from './channel-events.js';
 import { MessagesService } from './messages.service.js';
+import { PostGrants } from './post-grants.js';
 import { PresenceService } from './presence.service.js';
 
 type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 const ok = <T>(data: T): SocketAck<T> => ({ ok: true, data });
+const CHANNEL_ROOM = rooms.channel('');
 
 /**
  * Channel events on the socket. The handshake (token check) is the realtime gateway's
@@ -51,8 +54,12 @@ const ok = <T>(data: T): SocketAck<T> => ({ ok: true, data });
 @WebSocketGateway()
 @UseFilters(new SocketErrorFilter())
 @UseGuards(PolicyGuard)
-export class ChannelsGateway implements OnGatewayConnection<AppSocket>, OnGatewayDisconnect<AppSocket> {
+export class ChannelsGateway
+  implements OnGatewayInit<AppServer>, OnGatewayConnection<AppSocket>, OnGatewayDisconnect<AppSocket>
+{
   private readonly logger = new Logger(ChannelsGateway.name);
+  /** Each socket's post grants; they go with the socket. */
+  private readonly grants = new WeakMap<AppSocket, PostGrants>();
 
   constructor(
     private readonly em: EntityManager,
@@ -61,6 +68,27 @@ export class ChannelsGateway implements OnGatewayConnection<AppSocket>, OnGatewa
     private readonly presence: PresenceService,
     private readonly events: ChannelEvents,
   ) {}
+
+  /**
+   * A socket that leaves a channel's room (removed from the channel, on whichever node the removal
+   * ran: the adapter applies it here) loses its grant to post there at once.
+   */
+  afterInit(server: AppServer): void {
+    server.of('/').adapter.on('leave-room', (room: string, socketId: string) => {
+      if (!room.startsWith(CHANNEL_ROOM)) return;
+      const socket = server.of('/').sockets.get(socketId);
+      if (socket) this.grants.get(socket)?.drop(room.slice(CHANNEL_ROOM.length));
+    });
+  }
+
+  private grantsOf(socket: AppSocket): PostGrants {
+    let grants = this.grants.get(socket);
+    if (!grants) {
+      grants = new PostGrants((channelId) => socket.rooms.has(rooms.channel(channelId)));
+      this.grants.set(socket, grants);
+    }
+    return grants;
+  }
 
   /** A member's sockets are in their channels' rooms from the start; presence goes online. */
   async handleConnection(socket: AppSocket): Promise<void> {
@@ -88,10 +116,11 @@ export class ChannelsGateway implements OnGatewayConnection<AppSocket>, OnGatewa
   @SubscribeMessage(SocketEvent.ChannelSend)
   @Policy('channel.post')
   async send(
+    @ConnectedSocket() socket: AppSocket,
     @CurrentActor() actor: Actor,
     @MessageBody(new ZodPipe(SendMessagePayload)) body: SendMessagePayload,
   ): Promise<SocketAck<MessageAck>> {
-    return ok(await this.messages.send(actor, body));
+    return ok(await this.messages.send(actor, body, this.grantsOf(socket)));
   }
 
   @SubscribeMessage(SocketEvent.ChannelEdit)

@@ -49,6 +49,7 @@ import {
 } from './channel-views.js';
 import { MatterChannel } from './matter-channel.js';
 import { SendLimiter } from './presence.service.js';
+import type { PostGrants } from './post-grants.js';
 import { SendBatcher } from './send-batcher.js';
 
 type Send = z.output<typeof SendSchema>;
@@ -66,14 +67,7 @@ const isUniqueViolation = (e: unknown): boolean =>
 @Injectable()
 export class MessagesService implements OnModuleInit {
   private readonly logger = new Logger(MessagesService.name);
-  private readonly batcher = new SendBatcher(
-    () => this.em.fork(),
-    (tx, stored) =>
-      this.audit.recordEachIn(
-        tx,
-        stored.map(({ send, row }) => ({ note: sentNote(row, false), ctx: send.audit })),
-      ),
-  );
+  private readonly batcher: SendBatcher;
 
   constructor(
     private readonly em: EntityManager,
@@ -85,7 +79,12 @@ export class MessagesService implements OnModuleInit {
     private readonly queues: QueueService,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.batcher = new SendBatcher(() => this.em.fork(), {
+      hash: config.audit.hash,
+      queued: () => this.audit.pendingQueued(),
+    });
+  }
 
   onModuleInit(): void {
     this.delivery.onDelivered(async (outboxId, topic, payload) => {
@@ -123,14 +122,22 @@ export class MessagesService implements OnModuleInit {
 
   // ---- send --------------------------------------------------------------------------------
 
-  async send(actor: Actor, input: SendMessagePayload): Promise<MessageAck> {
+  /**
+   * `grants`: the channels this caller's socket may post in, as the policy layer decided when it
+   * last checked (see `PostGrants`); a plain send into one of them skips the access query, and the
+   * batch statement still refuses a sender who is not a member now.
+   */
+  async send(actor: Actor, input: SendMessagePayload, grants?: PostGrants): Promise<MessageAck> {
     const msg = input as Send;
     const em = this.em.fork();
+    const plain = !msg.requiresAck && msg.mentions.userIds.length + msg.mentions.agencyIds.length === 0;
     let ctx: ChannelContext;
     let recipients: { mentioned: string[]; ackRecipients: string[] };
     let release: () => Promise<void>;
     try {
-      ctx = await this.access.postable(em, actor, msg.channelId);
+      const granted = plain ? grants?.get(msg.channelId.toLowerCase()) : undefined;
+      ctx = granted ?? (await this.access.postable(em, actor, msg.channelId));
+      if (plain && !granted) grants?.set(ctx);
       release = await this.limiter.take(actor.userId);
       recipients = await this.checkReferences(em, actor, ctx, msg);
     } catch (e) {
@@ -140,15 +147,24 @@ export class MessagesService implements OnModuleInit {
       if (first) return this.sameAck(first, msg.channelId);
       throw e;
     }
-    const plain = !msg.requiresAck && msg.mentions.userIds.length + msg.mentions.agencyIds.length === 0;
     let row: MessageRow & ChangeColumns;
     if (plain) {
       // The common case: batched with the other sends into this channel (one statement, one commit).
-      const stored = await this.batcher.store(ctx.channel.id, {
-        senderId: actor.userId,
-        msg,
-        audit: currentAuditContext(),
-      });
+      const send = { senderId: actor.userId, senderAgencyId: actor.agencyId, msg, audit: currentAuditContext() };
+      let stored = await this.batcher.store(ctx.channel.id, send);
+      if (stored.refused) {
+        // Archived, or no longer a member: forget the grant and let the policy layer say why.
+        grants?.drop(ctx.channel.id);
+        await release();
+        await this.access.postable(em, actor, ctx.channel.id);
+        // Allowed again by now (re-added meanwhile): one more try, counted like any send.
+        release = await this.limiter.take(actor.userId);
+        stored = await this.batcher.store(ctx.channel.id, send);
+        if (stored.refused) {
+          await release();
+          throw archivedConflict();
+        }
+      }
       if (stored.existing) {
         await release(); // a resend stores nothing and is not counted
         return this.sameAck(stored.existing, msg.channelId);

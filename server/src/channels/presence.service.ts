@@ -24,7 +24,13 @@ export class EphemeralStore implements OnApplicationShutdown {
     this.prefix = `${config.queuePrefix}:chan`;
     this.beatMs = config.channels.presenceBeatMs;
     this.redis = config.redisUrl
-      ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+      ? new Redis(config.redisUrl, {
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+          lazyConnect: false,
+          // Concurrent sends' rate-limit calls in one tick share one write.
+          enableAutoPipelining: true,
+        })
       : undefined;
     this.redis?.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'presence redis error'));
     if (this.redis) {
@@ -51,6 +57,24 @@ export class EphemeralStore implements OnApplicationShutdown {
   }
 }
 
+/**
+ * One round trip for a send's slot: drops sends older than the window, and takes a slot if
+ * fewer than the limit remain (else answers the oldest one's time, for retry-after).
+ */
+const TAKE_SEND_SLOT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, tonumber(ARGV[1]) - tonumber(ARGV[2]))
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return {0, oldest[2] or ARGV[1]}
+end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return {1, ARGV[1]}`;
+
+type SlotRedis = Redis & {
+  takeSendSlot(key: string, now: number, windowMs: number, limit: number, member: string): Promise<[number, string]>;
+};
+
 /** Per-user send limit (default 20 messages in 10 s): a sliding window. */
 @Injectable()
 export class SendLimiter {
@@ -59,7 +83,9 @@ export class SendLimiter {
   constructor(
     private readonly store: EphemeralStore,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    store.redis?.defineCommand('takeSendSlot', { numberOfKeys: 1, lua: TAKE_SEND_SLOT });
+  }
 
   /** Takes one send from the user's budget; the returned function gives it back (a resend that stored nothing). */
   async take(userId: string): Promise<() => Promise<void>> {
@@ -67,24 +93,13 @@ export class SendLimiter {
     const now = Date.now();
     let retryAfterMs = 0;
     let release = (): Promise<void> => Promise.resolve();
-    const redis = this.store.redis;
+    const redis = this.store.redis as SlotRedis | undefined;
     if (redis?.status === 'ready') {
       const key = `${this.store.prefix}:rate:${userId}`;
-      const res = await redis
-        .multi()
-        .zremrangebyscore(key, 0, now - windowMs)
-        .zrange(key, 0, 0, 'WITHSCORES')
-        .zcard(key)
-        .exec();
-      const count = Number(res?.[2]?.[1] ?? 0);
-      if (count >= limit) {
-        const oldest = Number((res?.[1]?.[1] as string[] | undefined)?.[1] ?? now);
-        retryAfterMs = oldest + windowMs - now;
-      } else {
-        const member = `${now}-${Math.random()}`;
-        await redis.multi().zadd(key, now, member).pexpire(key, windowMs).exec();
-        release = async () => void (await redis.zrem(key, member));
-      }
+      const member = `${now}-${Math.random()}`;
+      const [taken, oldest] = await redis.takeSendSlot(key, now, windowMs, limit, member);
+      if (taken === 1) release = async () => void (await redis.zrem(key, member));
+      else retryAfterMs = Number(oldest) + windowMs - now;
     } else {
       const d = rateDecision(this.local.get(userId) ?? [], now, limit, windowMs);
       this.local.set(userId, d.kept);
