@@ -70,5 +70,13 @@ const LONG: FaultConfig = {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): FaultConfig {
   const profile = env.FAULT_PROFILE ?? 'short';
   if (profile !== 'short' && profile !== 'long') throw new Error(`FAULT_PROFILE must be short or long, not ${profile}`);
-  return structuredClone(profile === 'short' ? SHORT : LONG);
+  const config = structuredClone(profile === 'short' ? SHORT : LONG);
+  // FAULT_SET=offlineMs=180000,cutsMs=60000: one size of the profile changed for a run (`extra`).
+  for (const pair of (env.FAULT_SET ?? '').split(',').filter(Boolean)) {
+    const [name, value] = pair.split('=');
+    const ms = Number(value);
+    if (!name || !Number.isFinite(ms) || ms < 0) throw new Error(`FAULT_SET: expected name=milliseconds, not ${pair}`);
+    config.extra[name] = ms;
+  }
+  return config;
 }

@@ -81,7 +81,7 @@ class MirrorApp {
       });
       if (!res.ok) throw new Error(`sync refused: ${res.error.code}`);
       const ch = res.data.channels.find((c) => c.channelId === this.channelId);
-      for (const c of ch?.changes ?? []) this.apply(c);
+      for (const c of ch?.changes ?? []) this.apply(c, true);
       if (!ch?.hasMore) break;
     }
     for (const r of await sentReferrals(this.http, this.token)) this.referral(r.id, r.state, r.updatedAt);
@@ -99,9 +99,11 @@ class MirrorApp {
     this.socket = undefined;
   }
 
-  private apply(c: ChannelChange): void {
+  private apply(c: ChannelChange, fromSync = false): void {
     if (c.channelId !== this.channelId) return;
-    this.cursor = Math.max(this.cursor, c.changeSeq);
+    // Only a contiguous change moves the cursor, as in the web app: a live one pushed while a long
+    // catch-up is still paging is past the gap, and the next page must start before it.
+    if (c.changeSeq === this.cursor + 1 || (fromSync && c.changeSeq > this.cursor)) this.cursor = c.changeSeq;
     const m = c.message;
     if (!m) return;
     const had = this.messages.get(m.id);
