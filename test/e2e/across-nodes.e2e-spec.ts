@@ -32,6 +32,9 @@ afterAll(async () => {
 async function socketOn(node: TestApp, accessToken: string): Promise<ClientSocket> {
   const socket = await connectSocket(node.url, accessToken);
   closers.push(() => void socket.close());
+  // 'connect' can reach the client before the node has put the socket in its user and agency
+  // rooms; a ping answered after it means the node has (the rooms are joined before any event).
+  await ping(socket);
   return socket;
 }
 
