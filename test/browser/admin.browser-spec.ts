@@ -1,23 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { bootApp, type TestApp } from '../support/app.js';
-import { launchBrowser, newContext, PHONE, screenshot, signIn } from '../support/browser.js';
+import { describe, expect, it } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import { browserSuite, PHONE, screenshot } from '../support/browser.js';
 
-let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function fresh(viewport?: { width: number; height: number }): Promise<Page> {
-  const context = await newContext(browser, app.url, viewport);
-  contexts.push(context);
-  return context.newPage();
-}
-
-async function open(username: string, viewport?: { width: number; height: number }): Promise<Page> {
-  const page = await fresh(viewport);
-  await signIn(page, username);
-  return page;
-}
+const suite = browserSuite();
+const fresh = (viewport?: { width: number; height: number }) => suite.fresh(viewport);
+const open = (username: string, viewport?: { width: number; height: number }) => suite.open(username, viewport);
 
 /** The error antd shows under one form field (its `aria-describedby` help text). */
 const fieldError = (page: Page, label: string) =>
@@ -26,15 +13,6 @@ const fieldError = (page: Page, label: string) =>
     .locator('.ant-form-item')
     .filter({ has: page.getByLabel(label, { exact: true }) })
     .locator('.ant-form-item-explain-error');
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([bootApp(), launchBrowser()]);
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await app?.close();
-});
 
 describe('the admin screen', () => {
   it('an agency admin creates a user in their agency, who can then sign in; a bad form keeps what was typed', async () => {

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from '@jest/globals';
 import type { ItemDetail, MatterView, ReferralView } from '@xietong/shared';
-import { bootApp, type TestApp } from '../support/app.js';
-import { choose, launchBrowser, newContext, PHONE, screenshot, signIn } from '../support/browser.js';
+import { browserSuite, choose, PHONE, screenshot } from '../support/browser.js';
 import { delegatedItemCode } from '../support/fixtures.js';
 
 /** A 1×1 PNG: attachments are typed by their bytes. */
@@ -12,32 +10,14 @@ const PNG = Buffer.from(
   'base64',
 );
 
-let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function open(username: string, viewport?: { width: number; height: number }): Promise<Page> {
-  const context = await newContext(browser, app.url, viewport);
-  contexts.push(context);
-  const page = await context.newPage();
-  await signIn(page, username);
-  return page;
-}
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([bootApp(), launchBrowser()]);
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await app?.close();
-});
+const suite = browserSuite();
+const open = (username: string, viewport?: { width: number; height: number }) => suite.open(username, viewport);
 
 describe('a referral from the bureau to a township, in two browsers', () => {
   it('is sent with its routing shown, arrives live on a phone, is signed and returned as not ours, and the bureau sees it live', async () => {
-    const token = (await app.http.login('zfj.officer')).accessToken;
-    const code = await delegatedItemCode(app.http, token, 'XZ-LZ');
-    const item = (await app.http.get<ItemDetail>(`/api/catalogue/items/${code}`, token)).body;
+    const token = (await suite.app.http.login('zfj.officer')).accessToken;
+    const code = await delegatedItemCode(suite.app.http, token, 'XZ-LZ');
+    const item = (await suite.app.http.get<ItemDetail>(`/api/catalogue/items/${code}`, token)).body;
 
     // The township's inbox is open on a phone before anything is sent.
     const staff = await open('lz.staff', PHONE);
@@ -143,12 +123,12 @@ describe('a referral from the bureau to a township, in two browsers', () => {
 
 describe('a lifecycle action with required fields', () => {
   it('is checked against the shared table before it is sent, then concludes with an outcome for its kind', async () => {
-    const officerToken = (await app.http.login('zfj.officer')).accessToken;
-    const staffToken = (await app.http.login('lz.staff')).accessToken;
-    const matter = await app.http.post<MatterView>(
+    const officerToken = (await suite.app.http.login('zfj.officer')).accessToken;
+    const staffToken = (await suite.app.http.login('lz.staff')).accessToken;
+    const matter = await suite.app.http.post<MatterView>(
       '/api/matters',
       {
-        itemCode: await delegatedItemCode(app.http, officerToken, 'XZ-LZ'),
+        itemCode: await delegatedItemCode(suite.app.http, officerToken, 'XZ-LZ'),
         township: 'XZ-LZ',
         place: '龙洲街道太平路 6 号',
         party: { kind: 'person', name: '李四' },
@@ -157,13 +137,13 @@ describe('a lifecycle action with required fields', () => {
       },
       officerToken,
     );
-    const referral = await app.http.post<ReferralView>(
+    const referral = await suite.app.http.post<ReferralView>(
       '/api/referrals',
       { matterId: matter.body.id, kind: 'jurisdiction_transfer' },
       officerToken,
     );
     for (const action of ['sign', 'accept', 'start']) {
-      const res = await app.http.post(`/api/referrals/${referral.body.id}/actions/${action}`, {}, staffToken);
+      const res = await suite.app.http.post(`/api/referrals/${referral.body.id}/actions/${action}`, {}, staffToken);
       expect(res.status).toBe(200);
     }
 
@@ -202,16 +182,16 @@ describe('a lifecycle action with required fields', () => {
 
 describe('the connection', () => {
   it('shows the cut and the return, and catches up on what changed meanwhile without a reload', async () => {
-    const officerToken = (await app.http.login('zfj.officer')).accessToken;
-    const staffToken = (await app.http.login('lz.staff')).accessToken;
+    const officerToken = (await suite.app.http.login('zfj.officer')).accessToken;
+    const staffToken = (await suite.app.http.login('lz.staff')).accessToken;
     const page = await open('zfj.officer');
     await page.getByRole('menuitem', { name: '已发移送' }).click();
     await page.locator('[data-testid=outbox-list][data-loaded=true]').waitFor({ state: 'attached' });
 
-    const matter = await app.http.post<MatterView>(
+    const matter = await suite.app.http.post<MatterView>(
       '/api/matters',
       {
-        itemCode: await delegatedItemCode(app.http, officerToken, 'XZ-LZ'),
+        itemCode: await delegatedItemCode(suite.app.http, officerToken, 'XZ-LZ'),
         township: 'XZ-LZ',
         place: '龙洲街道兴龙路 18 号',
         party: { kind: 'company', name: '龙游县某建材有限公司' },
@@ -220,7 +200,7 @@ describe('the connection', () => {
       },
       officerToken,
     );
-    const referral = await app.http.post<ReferralView>(
+    const referral = await suite.app.http.post<ReferralView>(
       '/api/referrals',
       { matterId: matter.body.id, kind: 'jurisdiction_transfer' },
       officerToken,
@@ -232,7 +212,7 @@ describe('the connection', () => {
     await page.locator('[data-connection=reconnecting]').waitFor();
     await screenshot(page, 'connection-lost');
     // While this browser is away, the township signs for it.
-    const signed = await app.http.post(`/api/referrals/${referral.body.id}/actions/sign`, {}, staffToken);
+    const signed = await suite.app.http.post(`/api/referrals/${referral.body.id}/actions/sign`, {}, staffToken);
     expect(signed.status).toBe(200);
 
     await page.context().setOffline(false);
@@ -282,7 +262,7 @@ describe('the shell', () => {
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.getByRole('button', { name: '登录', exact: true }).waitFor();
     expect(await stored()).toBeNull();
-    const reuse = await app.http.post('/api/auth/refresh', { refreshToken: after?.refreshToken });
+    const reuse = await suite.app.http.post('/api/auth/refresh', { refreshToken: after?.refreshToken });
     expect(reuse.status).toBe(401);
   });
 });

@@ -1,55 +1,32 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { SocketEvent, type AttachmentView, type ChannelView, type DisputeView } from '@xietong/shared';
-import { bootApp, connectSocket, type TestApp } from '../support/app.js';
-import { launchBrowser, newContext, PHONE, screenshot, signIn } from '../support/browser.js';
+import { connectSocket } from '../support/app.js';
+import { browserSuite, PHONE, screenshot } from '../support/browser.js';
 import { referToLongzhou } from '../support/fixtures.js';
-import { Session } from '../support/session.js';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   'base64',
 );
 
-let app: TestApp;
-let s: Session;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function open(username: string, viewport?: { width: number; height: number }): Promise<Page> {
-  const context = await newContext(browser, app.url, viewport);
-  contexts.push(context);
-  const page = await context.newPage();
-  await signIn(page, username);
-  return page;
-}
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([bootApp(), launchBrowser()]);
-  s = await new Session(app).init();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  s?.close();
-  await browser?.close();
-  await app?.close();
-});
+const suite = browserSuite();
+const open = (username: string, viewport?: { width: number; height: number }) => suite.open(username, viewport);
 
 describe('the review queue', () => {
   it('a prosecutor opens a review of a flagged matter and records the checklist with a concern pointing at evidence', async () => {
-    const matter = await s.matter('zfj.officer', { majorDifficult: true });
-    await app.http.upload<AttachmentView>(
+    const matter = await suite.s.matter('zfj.officer', { majorDifficult: true });
+    await suite.app.http.upload<AttachmentView>(
       `/api/matters/${matter.id}/attachments`,
       PNG,
       '现场勘验照片.png',
-      await s.token('zfj.officer'),
+      await suite.s.token('zfj.officer'),
     );
 
     // The bureau's officers discussed it in the matter's channel.
-    const channel = await s.get<ChannelView>('zfj.officer', `/api/matters/${matter.id}/channel`);
-    const socket = await connectSocket(app.url, await s.token('zfj.officer'));
+    const channel = await suite.s.get<ChannelView>('zfj.officer', `/api/matters/${matter.id}/channel`);
+    const socket = await connectSocket(suite.app.url, await suite.s.token('zfj.officer'));
     const sent = await socket.emitWithAck(SocketEvent.ChannelSend, {
       channelId: channel.body.id,
       clientId: randomUUID(),
@@ -102,10 +79,10 @@ describe('the review queue', () => {
 
 describe('a responsibility dispute', () => {
   it('the guidance office accepts it and the township sees the state change live on its phone', async () => {
-    const referral = await referToLongzhou(app.http, await s.token('zfj.officer'));
-    const opened = await s.post<DisputeView>('zfj.officer', '/api/disputes', {
+    const referral = await referToLongzhou(suite.app.http, await suite.s.token('zfj.officer'));
+    const opened = await suite.s.post<DisputeView>('zfj.officer', '/api/disputes', {
       matterId: referral.matter.id,
-      otherAgencyId: s.id('XZ-LZ'),
+      otherAgencyId: suite.s.id('XZ-LZ'),
       pattern: 'both_claim',
       stance: 'ours',
       boundaryClause: '划转目录：城市管理领域第 12 项',

@@ -145,6 +145,8 @@ export async function choose(
 export interface BrowserSuite {
   readonly app: TestApp;
   readonly s: Session;
+  /** A page in a fresh context, not signed in (closed after the file's tests). */
+  fresh(viewport?: { width: number; height: number }): Promise<Page>;
   /** A fresh context signed in as `username` (closed after the file's tests). */
   open(username: string, viewport?: { width: number; height: number }): Promise<Page>;
 }
@@ -169,6 +171,11 @@ export function browserSuite(): BrowserSuite {
     if (x === undefined) throw new Error('the browser suite has not booted yet (use it inside a test)');
     return x;
   };
+  const fresh = async (viewport?: { width: number; height: number }): Promise<Page> => {
+    const context = await newContext(booted(browser), booted(app).url, viewport);
+    contexts.push(context);
+    return context.newPage();
+  };
   return {
     get app() {
       return booted(app);
@@ -176,10 +183,9 @@ export function browserSuite(): BrowserSuite {
     get s() {
       return booted(s);
     },
+    fresh,
     async open(username, viewport) {
-      const context = await newContext(booted(browser), booted(app).url, viewport);
-      contexts.push(context);
-      const page = await context.newPage();
+      const page = await fresh(viewport);
       await signIn(page, username);
       return page;
     },
