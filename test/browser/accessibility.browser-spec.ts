@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from '@jest/globals';
+import type { Page } from 'playwright-core';
 import type { ChannelView } from '@xietong/shared';
-import { bootApp, type TestApp } from '../support/app.js';
-import { DESKTOP, launchBrowser, newContext, PHONE, screenshot, signIn } from '../support/browser.js';
+import { browserSuite, DESKTOP, PHONE, screenshot } from '../support/browser.js';
 import { referToLongzhou } from '../support/fixtures.js';
-import { Session } from '../support/session.js';
 
-let app: TestApp;
-let s: Session;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite();
 
 const CONTROLS = [
   'textbox',
@@ -45,42 +40,21 @@ async function check(page: Page, what: string): Promise<void> {
   expect({ what, overflow: overflow > 1 }).toEqual({ what, overflow: false });
 }
 
-async function open(username: string, viewport: { width: number; height: number }): Promise<Page> {
-  const context = await newContext(browser, app.url, viewport);
-  contexts.push(context);
-  const page = await context.newPage();
-  await signIn(page, username);
-  return page;
-}
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([bootApp(), launchBrowser()]);
-  s = await new Session(app).init();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  s?.close();
-  await browser?.close();
-  await app?.close();
-});
-
 describe.each([
   ['1280×800', DESKTOP],
   ['375×812', PHONE],
 ])('every control has a name and nothing scrolls sideways at %s', (size, viewport) => {
   it('the sign-in page', async () => {
-    const context = await newContext(browser, app.url, viewport);
-    contexts.push(context);
-    const page = await context.newPage();
+    const page = await suite.fresh(viewport);
     await page.goto('/');
     await page.getByLabel('用户名').waitFor();
     await check(page, 'sign-in');
   });
 
   it("a bureau officer's screens and forms", async () => {
-    const referral = await referToLongzhou(app.http, await s.token('zfj.officer'));
-    const channel = await s.get<ChannelView>('zfj.officer', `/api/matters/${referral.matter.id}/channel`);
-    const page = await open('zfj.officer', viewport);
+    const referral = await referToLongzhou(suite.app.http, await suite.s.token('zfj.officer'));
+    const channel = await suite.s.get<ChannelView>('zfj.officer', `/api/matters/${referral.matter.id}/channel`);
+    const page = await suite.open('zfj.officer', viewport);
     for (const [path, ready] of [
       ['/channels', '[data-testid=who]'],
       [`/channels/${channel.body.id}`, 'textarea'],
@@ -105,7 +79,7 @@ describe.each([
   }, 120_000);
 
   it("an agency admin's screen and forms", async () => {
-    const page = await open('lz.admin', viewport);
+    const page = await suite.open('lz.admin', viewport);
     await page.goto('/manage');
     await page.locator('[data-testid=admin-users] [data-username="lz.staff"]').waitFor();
     await check(page, 'admin');
@@ -115,7 +89,7 @@ describe.each([
   });
 
   it("a township's inbox", async () => {
-    const page = await open('lz.staff', viewport);
+    const page = await suite.open('lz.staff', viewport);
     await page.goto('/inbox');
     await page.waitForLoadState('networkidle');
     await check(page, 'inbox');
