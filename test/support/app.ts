@@ -82,6 +82,11 @@ export async function spawnServer(env: NodeJS.ProcessEnv, args: string[] = [], t
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  // TEST_SERVER_LOG=1: the server's log on the test's stderr, to see what a 500 was.
+  if (process.env.TEST_SERVER_LOG === '1') {
+    child.stdout?.pipe(process.stderr);
+    child.stderr?.pipe(process.stderr);
+  }
   const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -122,6 +127,11 @@ export function spawnWorker(of: TestApp): { output(): string; close(): Promise<v
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  // TEST_SERVER_LOG=1: the server's log on the test's stderr, to see what a 500 was.
+  if (process.env.TEST_SERVER_LOG === '1') {
+    child.stdout?.pipe(process.stderr);
+    child.stderr?.pipe(process.stderr);
+  }
   const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
   return { output: () => out, close: () => stopProcess(child, exited) };
 }

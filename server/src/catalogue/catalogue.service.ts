@@ -185,7 +185,18 @@ export class CatalogueService {
     const agencies = await this.recentAgencies();
     const township = this.township(agencies, townshipKey);
     const { versions } = await this.itemWithVersions(code);
-    return routeReferral(kind, versions, township.id, date, countyDirectory(agencies));
+    return this.routeWith(versions, kind, township.id, agencies, date);
+  }
+
+  /** Routing over versions the caller read already (a referral create reads them with its matter). */
+  routeWith(
+    versions: readonly BoundaryVersion[],
+    kind: ReferralKind,
+    townshipId: string,
+    agencies: AgencyDirectory,
+    date = todayInChina(),
+  ): RoutingDecision {
+    return routeReferral(kind, versions, townshipId, date, countyDirectory(agencies));
   }
 
   /** A new boundary version from a date; the previous one closes that day. Who and why are kept. */

@@ -18,6 +18,7 @@ import {
   CLOCK_CODES,
   type ExtensionDecision,
   type ExtensionRequest,
+  type ReferralKind,
   type ReferralState,
   type YearArrangement,
 } from '@xietong/shared';
@@ -32,6 +33,18 @@ import { QueueService } from '../queue/queue.service.js';
 import { Referral, TimelineEntry } from '../referrals/referral.entity.js';
 import { User } from '../users/user.entity.js';
 import { ClockSetting, HolidayArrangement, ReferralClock } from './clock.entity.js';
+
+/** A clock as it starts: running, generation 0, never warned or extended. */
+export interface StartingClock {
+  code: ClockCode;
+  state: ClockState;
+  startedAt: Date;
+  deadline: Date;
+  warnAt: Date;
+  escalateAt: Date;
+  provisional: boolean;
+  generation: number;
+}
 
 const LIVE: readonly ClockState[] = [ClockState.Running, ClockState.Paused, ClockState.Overdue];
 /** How long a node may start clocks with a county's amounts after another node changed them. */
@@ -128,16 +141,36 @@ export class ClocksService implements OnModuleInit {
         this.requestSchedule(em, clock);
       }
     }
-    const starting = specs.filter((s) => s.startsOn === to);
-    if (starting.length === 0) return oldestFirst(all);
+    if (!specs.some((s) => s.startsOn === to)) return oldestFirst(all);
     const receiverKind = await this.agencyKind(em, referral.toAgency.id);
+    for (const start of await this.startingClocks(em, referral.kind, to, receiverKind, now)) {
+      const clock = em.create(ReferralClock, { referral, ...start });
+      this.requestSchedule(em, clock);
+      all.push(clock);
+    }
+    return oldestFirst(all);
+  }
+
+  /**
+   * The clocks a referral of `kind` starts on entering state `to` at `now`, computed but not
+   * stored: what `onTransition` creates, and what a batched create writes in its own statement.
+   */
+  async startingClocks(
+    em: EntityManager,
+    kind: ReferralKind,
+    to: ReferralState,
+    receiverKind: AgencyKind,
+    now: Date,
+  ): Promise<StartingClock[]> {
+    const starting = REFERRAL_CLOCKS[kind].filter(
+      (s) => s.startsOn === to && !(s.receiverMustBeTownship && receiverKind !== AgencyKind.Township),
+    );
+    if (starting.length === 0) return [];
     const calendar = await this.calendar(em);
     const county = await this.countyAmounts(em);
-    for (const spec of starting) {
-      if (spec.receiverMustBeTownship && receiverKind !== AgencyKind.Township) continue;
+    return starting.map((spec) => {
       const schedule = scheduleClock(LEGAL_CLOCKS[spec.code], now, calendar, county.get(spec.code));
-      const clock = em.create(ReferralClock, {
-        referral,
+      return {
         code: spec.code,
         state: ClockState.Running,
         startedAt: now,
@@ -146,11 +179,8 @@ export class ClocksService implements OnModuleInit {
         escalateAt: new Date(schedule.escalateAt),
         provisional: schedule.provisional,
         generation: 0,
-      });
-      this.requestSchedule(em, clock);
-      all.push(clock);
-    }
-    return oldestFirst(all);
+      };
+    });
   }
 
   /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import {
@@ -14,6 +15,7 @@ import {
   type MatterListQuery,
   type MatterView,
   type ReferralAction,
+  type ReferralKind,
   type ReferralActionRequest,
   type ReferralList,
   type ReferralListQuery,
@@ -33,7 +35,14 @@ import { EnforcementItem } from '../catalogue/catalogue.entity.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { MatterChannel } from '../channels/matter-channel.js';
 import { ReferralClock } from '../clocks/clock.entity.js';
-import { ClocksService } from '../clocks/clocks.service.js';
+import { ClocksService, schedulePayload, type StartingClock } from '../clocks/clocks.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { currentAuditContext } from '../audit/audit-context.js';
+import { summarise } from '../audit/audit.subscriber.js';
+import { rowFromNote } from '../audit/audit.writer.js';
+import { AppConfig } from '../config/app-config.provider.js';
+import { MicroBatch } from '../database/micro-batch.js';
+import { readMatterFacts, writeCreations, type CreationPlan, type MatterFacts } from './referral-creation.js';
 import { agencyRef, type AgencyDirectory } from '../catalogue/catalogue.views.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../common/errors.js';
 import type { Actor } from '../common/policy/actor.js';
@@ -51,13 +60,30 @@ const NOT_OURS = 'not_our_jurisdiction';
  */
 @Injectable()
 export class ReferralsService {
+  /** Creates arriving together read their matters in one statement… */
+  private readonly matterFacts: MicroBatch<string, MatterFacts | null>;
+  /** …and write their rows in one more. */
+  private readonly creations: MicroBatch<CreationPlan, undefined>;
+
   constructor(
     private readonly em: EntityManager,
     private readonly policy: PolicyService,
     private readonly catalogue: CatalogueService,
     private readonly relay: OutboxRelay,
     private readonly clocks: ClocksService,
-  ) {}
+    private readonly audit: AuditService,
+    config: AppConfig,
+  ) {
+    const connection = () => this.em.getConnection('write');
+    this.matterFacts = new MicroBatch((ids) => readMatterFacts(connection(), ids), { max: 200, alone: false });
+    this.creations = new MicroBatch(
+      async (plans) => {
+        await writeCreations(connection(), plans, config.audit.hash);
+        return plans.map(() => undefined);
+      },
+      { max: 100, alone: true },
+    );
+  }
 
   async createMatter(actor: Actor, input: CreateMatterRequest): Promise<MatterView> {
     this.policy.assertAttempt(actor, 'matter.create');
@@ -133,73 +159,157 @@ export class ReferralsService {
   /**
    * A referral about a matter. The receiver comes from the catalogue's routing for the matter's
    * item and township; a sender may name another only with a written reason, which is recorded.
+   *
+   * The hot path: the matter is read and the rows written by statements shared with the creates
+   * that arrive at the same moment (`referral-creation.ts`); everything in between is decided here,
+   * in the caller's own request, by the same lifecycle table and clock rules as every other action.
    */
   async createReferral(actor: Actor, input: CreateReferralRequest): Promise<ReferralView> {
     this.policy.assertAttempt(actor, 'referral.create');
-    const done = await this.em.transactional(async (em) => {
-      const { matter, parties } = await this.readableMatter(actor, input.matterId, em);
-      if (!parties.some((p) => p.agency.id === actor.agencyId)) {
-        throw new Forbidden('只有案件当事单位可以发起移送 (only an agency on the matter can refer it)');
-      }
-      const decision = await this.catalogue.routePreview(matter.item.unwrap().code, input.kind, matter.township.id);
-      let toAgencyId: string;
-      let routingRule: string;
-      let informAgencyIds: string[] = [];
-      if (input.toAgencyId && (!decision.routed || input.toAgencyId !== decision.receivingAgencyId)) {
-        if (!input.overrideReason) {
-          throw new ValidationFailed([
-            {
-              field: 'overrideReason',
-              message: '改变职责边界确定的移送对象须说明理由 (a reason is required to override routing)',
-            },
-          ]);
-        }
-        toAgencyId = input.toAgencyId;
-        routingRule = 'override';
-      } else if (decision.routed) {
-        toAgencyId = decision.receivingAgencyId;
-        routingRule = decision.rule;
-        informAgencyIds = decision.informAgencyIds;
-      } else {
-        const e = new Conflict(
-          `职责边界未确定该类移送的接收单位（${decision.rule}），请提请综合行政执法指导办明确，或指定接收单位并说明理由`,
-        );
-        e.details = [{ field: 'toAgencyId', message: decision.rule }];
-        throw e;
-      }
-      if (toAgencyId === actor.agencyId) {
+    const matter = await this.matterFacts.add(input.matterId);
+    if (!matter) throw new NotFound('matter');
+    this.policy.authorize(actor, 'matter.read', this.resource(matter, matter.partyAgencyIds), 'matter');
+    if (!matter.partyAgencyIds.includes(actor.agencyId)) {
+      throw new Forbidden('只有案件当事单位可以发起移送 (only an agency on the matter can refer it)');
+    }
+    const agencies = await this.catalogue.recentAgencies();
+    const decision = this.catalogue.routeWith(matter.versions, input.kind, matter.townshipId, agencies);
+    let toAgencyId: string;
+    let routingRule: string;
+    let informAgencyIds: string[] = [];
+    if (input.toAgencyId && (!decision.routed || input.toAgencyId !== decision.receivingAgencyId)) {
+      if (!input.overrideReason) {
         throw new ValidationFailed([
-          { field: 'toAgencyId', message: '不能移送给本单位 (cannot refer to one’s own agency)' },
+          {
+            field: 'overrideReason',
+            message: '改变职责边界确定的移送对象须说明理由 (a reason is required to override routing)',
+          },
         ]);
       }
-      // Agencies are never deleted: the directory (a few seconds old at most) knows every one.
-      if (!(await this.catalogue.recentAgencies()).has(toAgencyId)) {
-        throw new ValidationFailed([{ field: 'toAgencyId', message: '未知单位 (unknown agency)' }]);
+      toAgencyId = input.toAgencyId;
+      routingRule = 'override';
+    } else if (decision.routed) {
+      toAgencyId = decision.receivingAgencyId;
+      routingRule = decision.rule;
+      informAgencyIds = decision.informAgencyIds;
+    } else {
+      const e = new Conflict(
+        `职责边界未确定该类移送的接收单位（${decision.rule}），请提请综合行政执法指导办明确，或指定接收单位并说明理由`,
+      );
+      e.details = [{ field: 'toAgencyId', message: decision.rule }];
+      throw e;
+    }
+    if (toAgencyId === actor.agencyId) {
+      throw new ValidationFailed([
+        { field: 'toAgencyId', message: '不能移送给本单位 (cannot refer to one’s own agency)' },
+      ]);
+    }
+    // Agencies are never deleted: the directory (a few seconds old at most) knows every one.
+    const receiver = agencies.get(toAgencyId);
+    if (!receiver) throw new ValidationFailed([{ field: 'toAgencyId', message: '未知单位 (unknown agency)' }]);
+    const at = new Date();
+    const referral: ReferralFacts = {
+      id: randomUUID(),
+      matter: { ...matter, itemName: matter.itemName },
+      kind: input.kind,
+      state: 'draft',
+      fromAgencyId: actor.agencyId,
+      toAgencyId,
+      informAgencyIds: informAgencyIds.filter((a) => a !== actor.agencyId),
+      routingRule,
+      overrideReason: routingRule === 'override' ? (input.overrideReason ?? null) : null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const plan: CreationPlan = {
+      referral: { ...referral, matterId: matter.id, createdById: actor.userId, at },
+      timeline: [
+        {
+          id: randomUUID(),
+          action: 'referral.created',
+          fromState: null,
+          toState: 'draft',
+          detail: {
+            kind: input.kind,
+            toAgencyId,
+            routingRule,
+            ...(input.note ? { note: input.note } : {}),
+            ...(routingRule === 'override' ? { overrideReason: input.overrideReason } : {}),
+          },
+        },
+      ],
+      joins: [],
+      clocks: [],
+      outbox: [],
+      audit: [],
+      joinAudit: new Map(),
+    };
+    if (input.submit) {
+      // A new referral's first action: the sender submits it (the lifecycle table decides where to).
+      const d = decide('draft', 'submit', { side: 'sender', roles: actor.roles, kind: input.kind }, {});
+      if (!d.ok) refuse(d);
+      referral.state = d.next;
+      plan.referral.state = d.next;
+      plan.timeline.push({
+        id: randomUUID(),
+        action: 'referral.submit',
+        fromState: 'draft',
+        toState: d.next,
+        detail: {},
+      });
+      if (d.next === 'delivered') {
+        const present = new Set(matter.partyAgencyIds);
+        for (const [agencyId, role] of [
+          [toAgencyId, 'receiver'],
+          ...referral.informAgencyIds.map((a) => [a, 'informed']),
+        ] as [string, 'receiver' | 'informed'][]) {
+          if (present.has(agencyId)) continue;
+          present.add(agencyId);
+          plan.joins.push({ id: randomUUID(), agencyId, role });
+        }
       }
-      const referral = em.create(Referral, {
-        matter,
-        kind: input.kind,
-        fromAgency: em.getReference(Agency, actor.agencyId),
-        toAgency: em.getReference(Agency, toAgencyId),
-        informAgencyIds: informAgencyIds.filter((a) => a !== actor.agencyId),
-        state: 'draft',
-        routingRule,
-        overrideReason: routingRule === 'override' ? (input.overrideReason ?? null) : null,
-        createdBy: em.getReference(User, actor.userId),
-      });
-      this.timeline(em, matter, referral, actor, 'referral.created', null, 'draft', {
-        kind: input.kind,
-        toAgencyId,
-        routingRule,
-        ...(input.note ? { note: input.note } : {}),
-        ...(routingRule === 'override' ? { overrideReason: input.overrideReason } : {}),
-      });
-      const clocks = input.submit ? await this.transition(em, actor, referral, matter, 'submit', {}, parties) : [];
-      return { referral, clocks };
-    });
+      const started = await this.clocks.startingClocks(this.em, input.kind, d.next, receiver.kind, at);
+      plan.clocks = started.map((c) => ({ ...c, id: randomUUID() }));
+      for (const clock of plan.clocks) plan.outbox.push({ topic: 'clock.schedule', payload: schedulePayload(clock) });
+      plan.outbox.push({ topic: 'referral.changed', payload: changedPayload(referral, 'submit', 'draft', at) });
+    }
+    const ctx = currentAuditContext();
+    const audited = (objectType: string, objectId: string, after: Record<string, unknown>) =>
+      rowFromNote(
+        {
+          action: `${objectType.charAt(0).toLowerCase()}${objectType.slice(1)}.create`,
+          objectType,
+          objectId,
+          after: summarise(after) as Record<string, unknown>,
+        },
+        ctx,
+      );
+    plan.audit.push(
+      audited('Referral', referral.id, {
+        id: referral.id,
+        matter: matter.id,
+        kind: referral.kind,
+        fromAgency: referral.fromAgencyId,
+        toAgency: referral.toAgencyId,
+        informAgencyIds: referral.informAgencyIds,
+        state: referral.state,
+        routingRule: referral.routingRule,
+        overrideReason: referral.overrideReason,
+        createdBy: actor.userId,
+        createdAt: at,
+      }),
+      ...plan.clocks.map((c) => audited('ReferralClock', c.id, { ...c, referral: referral.id, extendedBy: 0 })),
+    );
+    for (const j of plan.joins)
+      plan.joinAudit.set(
+        j.id,
+        audited('MatterAgency', j.id, { id: j.id, matter: matter.id, agency: j.agencyId, role: j.role, since: at }),
+      );
+    await this.creations.add(plan);
     this.relay.kick();
+    this.audit.pendingQueued();
     // The answer is built from what was just written, not read back.
-    return this.view(actor, done.referral, await this.catalogue.recentAgencies(), done.clocks);
+    return this.view(actor, referral, agencies, plan.clocks.map(startedClockFacts));
   }
 
   /** Applies one lifecycle action: 403/404 for non-parties, 409 in the wrong state, 400 for missing fields. */
@@ -216,7 +326,7 @@ export class ReferralsService {
       return { referral, clocks };
     });
     this.relay.kick();
-    return this.view(actor, done.referral, await this.catalogue.recentAgencies(), done.clocks);
+    return this.view(actor, factsOf(done.referral), await this.catalogue.recentAgencies(), done.clocks);
   }
 
   async get(actor: Actor, id: string): Promise<ReferralView> {
@@ -224,7 +334,12 @@ export class ReferralsService {
     if (!referral) throw new NotFound('referral');
     const matter = referral.matter.unwrap();
     this.policy.authorize(actor, 'referral.read', this.resource(matter, this.partiesOf(referral)), 'referral');
-    return this.view(actor, referral, await this.catalogue.recentAgencies(), (await this.clocksOf([id])).get(id) ?? []);
+    return this.view(
+      actor,
+      factsOf(referral),
+      await this.catalogue.recentAgencies(),
+      (await this.clocksOf([id])).get(id) ?? [],
+    );
   }
 
   /**
@@ -275,7 +390,7 @@ export class ReferralsService {
       counts: Object.fromEntries(counted.map((c) => [c.state, Number(c.n)])),
       referrals: ids.flatMap((id) => {
         const r = byId.get(id);
-        return r ? [this.view(actor, r, agencies, clocks.get(id) ?? [])] : [];
+        return r ? [this.view(actor, factsOf(r), agencies, clocks.get(id) ?? [])] : [];
       }),
     };
   }
@@ -435,7 +550,6 @@ export class ReferralsService {
     matter: Matter,
     action: ReferralAction,
     input: ReferralActionRequest,
-    parties?: MatterAgency[],
   ): Promise<ReferralClock[]> {
     const side = this.sideOf(actor, referral);
     if (!side) {
@@ -445,38 +559,17 @@ export class ReferralsService {
     const ctx: ActionContext = { side, roles: actor.roles, kind: referral.kind };
     const from = referral.state as ReferralState;
     const decision = decide(from, action, ctx, input);
-    if (!decision.ok) {
-      if (decision.status === 403) throw new Forbidden(decision.reason);
-      if (decision.status === 400) throw new ValidationFailed(decision.fields, decision.reason);
-      const e = new Conflict(decision.reason);
-      e.details = [
-        { field: 'state', message: decision.state },
-        { field: 'allowedActions', message: decision.allowed.join(',') },
-      ];
-      throw e;
-    }
+    if (!decision.ok) refuse(decision);
     if (action === 'reroute') await this.reroute(em, referral, matter, input);
     if (action === 'conclude' && matter.majorDifficult) await this.assertMajorDecisionRecorded(em, matter, from);
     referral.state = decision.next;
-    if (decision.next === 'delivered') await this.admit(em, matter, referral, parties);
+    if (decision.next === 'delivered') await this.admit(em, matter, referral);
     const clocks = await this.clocks.onTransition(em, referral, from, decision.next);
     const detail: Record<string, unknown> = Object.fromEntries(
       Object.entries(input).filter(([, v]) => v !== undefined),
     );
     this.timeline(em, matter, referral, actor, `referral.${action}`, from, decision.next, detail);
-    OutboxRelay.record(em, 'referral.changed', {
-      referralId: referral.id,
-      matterId: matter.id,
-      matterNumber: matter.number,
-      kind: referral.kind,
-      action,
-      fromState: from,
-      state: decision.next,
-      fromAgencyId: referral.fromAgency.id,
-      toAgencyId: referral.toAgency.id,
-      informAgencyIds: referral.informAgencyIds,
-      at: new Date().toISOString(),
-    });
+    OutboxRelay.record(em, 'referral.changed', changedPayload(factsOf(referral), action, from, new Date()));
     if (action === 'return' && input.reasonCode === NOT_OURS) await this.maybeOpenDispute(em, matter, referral);
     return clocks;
   }
@@ -506,12 +599,9 @@ export class ReferralsService {
     referral.overrideReason = routed ? null : (input.overrideReason ?? null);
   }
 
-  /**
-   * The receiver and the agencies kept informed join the matter when it is delivered. `parties`:
-   * the matter's agencies when the caller read them in this transaction already.
-   */
-  private async admit(em: EntityManager, matter: Matter, referral: Referral, parties?: MatterAgency[]): Promise<void> {
-    const present = new Set((parties ?? (await em.find(MatterAgency, { matter: matter.id }))).map((p) => p.agency.id));
+  /** The receiver and the agencies kept informed join the matter when it is delivered. */
+  private async admit(em: EntityManager, matter: Matter, referral: Referral): Promise<void> {
+    const present = new Set((await em.find(MatterAgency, { matter: matter.id })).map((p) => p.agency.id));
     const join = (agencyId: string, role: 'receiver' | 'informed') => {
       if (present.has(agencyId)) return;
       present.add(agencyId);
@@ -603,7 +693,10 @@ export class ReferralsService {
     return [referral.fromAgency.id, referral.toAgency.id, ...referral.informAgencyIds];
   }
 
-  private resource(matter: Matter, partyAgencyIds: string[]) {
+  private resource(
+    matter: Pick<Matter, 'id' | 'majorDifficult' | 'publicInterestClue' | 'suspectedCrime'>,
+    partyAgencyIds: string[],
+  ) {
     return {
       partyAgencyIds,
       flagged: matter.majorDifficult || matter.publicInterestClue || matter.suspectedCrime,
@@ -623,23 +716,23 @@ export class ReferralsService {
     return out;
   }
 
-  private view(actor: Actor, r: Referral, agencies: AgencyDirectory, clocks: ReferralClock[]): ReferralView {
-    const matter = r.matter.unwrap();
+  private view(actor: Actor, r: ReferralFacts, agencies: AgencyDirectory, clocks: ClockFacts[]): ReferralView {
+    const matter = r.matter;
     const ref = (id: string) => agencyRef(agencies, id) as NonNullable<ReturnType<typeof agencyRef>>;
-    const side = this.sideOf(actor, r);
+    const side = actor.agencyId === r.fromAgencyId ? 'sender' : actor.agencyId === r.toAgencyId ? 'receiver' : null;
     return {
       id: r.id,
       matter: {
         id: matter.id,
         number: matter.number,
-        itemName: matter.item.unwrap().nameZh,
-        township: agencies.get(matter.township.id)?.nameZh ?? '',
+        itemName: matter.itemName,
+        township: agencies.get(matter.townshipId)?.nameZh ?? '',
         flagged: matter.majorDifficult || matter.publicInterestClue || matter.suspectedCrime,
       },
       kind: r.kind,
       state: r.state as ReferralState,
-      from: ref(r.fromAgency.id),
-      to: ref(r.toAgency.id),
+      from: ref(r.fromAgencyId),
+      to: ref(r.toAgencyId),
       inform: r.informAgencyIds.map(ref),
       routingRule: r.routingRule,
       overrideReason: r.overrideReason ?? null,
@@ -675,4 +768,105 @@ export class ReferralsService {
           .sort()[0] ?? null,
     };
   }
+}
+
+/** A referral as its view needs it: from an entity (`factsOf`) or from a create's plan. */
+export interface ReferralFacts {
+  id: string;
+  matter: Pick<
+    MatterFacts,
+    'id' | 'number' | 'itemName' | 'townshipId' | 'majorDifficult' | 'publicInterestClue' | 'suspectedCrime'
+  >;
+  kind: ReferralKind;
+  state: string;
+  fromAgencyId: string;
+  toAgencyId: string;
+  informAgencyIds: string[];
+  routingRule: string;
+  overrideReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A clock as a referral's view shows it (a `ReferralClock` is one). */
+export type ClockFacts = Pick<
+  ReferralClock,
+  | 'id'
+  | 'code'
+  | 'state'
+  | 'startedAt'
+  | 'deadline'
+  | 'warnAt'
+  | 'escalateAt'
+  | 'warnedAt'
+  | 'provisional'
+  | 'extendedBy'
+  | 'extensionAmount'
+  | 'extensionReason'
+  | 'extensionRequestedAt'
+>;
+
+function factsOf(r: Referral): ReferralFacts {
+  const m = r.matter.unwrap();
+  return {
+    id: r.id,
+    matter: {
+      id: m.id,
+      number: m.number,
+      itemName: m.item.unwrap().nameZh,
+      townshipId: m.township.id,
+      majorDifficult: m.majorDifficult,
+      publicInterestClue: m.publicInterestClue,
+      suspectedCrime: m.suspectedCrime,
+    },
+    kind: r.kind,
+    state: r.state,
+    fromAgencyId: r.fromAgency.id,
+    toAgencyId: r.toAgency.id,
+    informAgencyIds: r.informAgencyIds,
+    routingRule: r.routingRule,
+    overrideReason: r.overrideReason ?? null,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+function startedClockFacts(c: StartingClock & { id: string }): ClockFacts {
+  return {
+    ...c,
+    warnedAt: null,
+    extendedBy: 0,
+    extensionAmount: null,
+    extensionReason: null,
+    extensionRequestedAt: null,
+  };
+}
+
+/** What the parties are told of a state change (the `referral.changed` outbox row). */
+function changedPayload(r: ReferralFacts, action: ReferralAction, from: string, at: Date): Record<string, unknown> {
+  return {
+    referralId: r.id,
+    matterId: r.matter.id,
+    matterNumber: r.matter.number,
+    kind: r.kind,
+    action,
+    fromState: from,
+    state: r.state,
+    fromAgencyId: r.fromAgencyId,
+    toAgencyId: r.toAgencyId,
+    informAgencyIds: r.informAgencyIds,
+    at: at.toISOString(),
+  };
+}
+
+/** A refused action as its error: 403 not allowed to, 400 a field missing, 409 not in this state. */
+function refuse(decision: Exclude<ReturnType<typeof decide>, { ok: true }>): never {
+  if (decision.status === 403) throw new Forbidden(decision.reason);
+  if (decision.status === 400) throw new ValidationFailed(decision.fields, decision.reason);
+  const e = new Conflict(decision.reason);
+  e.details = [
+    { field: 'state', message: decision.state },
+    { field: 'allowedActions', message: decision.allowed.join(',') },
+  ];
+  throw e;
 }
