@@ -26,7 +26,7 @@ const PACED_MAX_IN_FLIGHT = 64;
  */
 const POOLS = [8, 32];
 /** Matters made per pool of phase B: enough for this rate over the whole phase (it ends early if they run out). */
-const BUDGET_RATE = Number(process.env.BENCH_REFERRAL_BUDGET_RATE ?? 350);
+const BUDGET_RATE = Number(process.env.BENCH_REFERRAL_BUDGET_RATE ?? 500);
 const WARMUP = 100;
 /** Referrals to warm a server booted to replace a stuck one. */
 const REWARM = 50;

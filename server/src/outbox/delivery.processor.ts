@@ -9,6 +9,7 @@ import {
   type WorkflowChangedEvent,
   type WorkflowClockChangedEvent,
 } from '@xietong/shared';
+import { MicroBatch } from '../database/micro-batch.js';
 import { QueueService } from '../queue/queue.service.js';
 import { RealtimeBus } from '../realtime/realtime.bus.js';
 import { WORKFLOW_TOPICS, type WorkflowTopic } from './outbox.service.js';
@@ -25,6 +26,20 @@ export class DeliveryProcessor implements OnModuleInit {
   private readonly topics = new Map<string, (payload: Record<string, unknown>) => Promise<void>>();
   private readonly listeners: ((outboxId: number, topic: string, payload: Record<string, unknown>) => Promise<void>)[] =
     [];
+
+  /** Delivered rows are marked many at a time, in one statement. */
+  private readonly marks = new MicroBatch<number, undefined>(
+    async (ids) => {
+      await this.em
+        .getConnection()
+        .execute(
+          'update outbox_message set delivered_at = now() where id = any(?::bigint[]) and delivered_at is null',
+          [`{${ids.filter(Number.isSafeInteger).join(',')}}`],
+        );
+      return ids.map(() => undefined);
+    },
+    { max: 500, alone: false },
+  );
 
   constructor(
     private readonly queues: QueueService,
@@ -44,12 +59,7 @@ export class DeliveryProcessor implements OnModuleInit {
         for (const listener of this.listeners) await listener(job.outboxId, job.topic, job.payload);
       }
       // Done: a rebuild after Redis lost its data relays only rows not marked here.
-      await this.em
-        .fork()
-        .getConnection()
-        .execute('update outbox_message set delivered_at = now() where id = ? and delivered_at is null', [
-          job.outboxId,
-        ]);
+      await this.marks.add(job.outboxId);
       return result;
     });
   }

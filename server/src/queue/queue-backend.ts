@@ -124,6 +124,8 @@ export class QueueBackend {
     } else {
       worker = new this.pg.Worker(name, processor, {
         ...common,
+        // its connection pool holds 4: more jobs at once would only wait for one
+        concurrency: Math.min(common.concurrency, 4),
         connection: { connectionString: this.config.url, schema: this.config.namespace, max: 4, migrate: true },
       }) as unknown as AnyWorker;
     }

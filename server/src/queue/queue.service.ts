@@ -1,6 +1,13 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Job, JobsOptions, Queue } from 'bullmq';
-import { JOB_NAMES, QUEUE_NAMES, type JobData, type JobName, type QueueName } from './job-catalogue.js';
+import {
+  JOB_NAMES,
+  QUEUE_NAMES,
+  WORKER_CONCURRENCY,
+  type JobData,
+  type JobName,
+  type QueueName,
+} from './job-catalogue.js';
 import { QueueBackend } from './queue-backend.js';
 
 export type JobHandler<Q extends QueueName, J extends JobName<Q>> = (data: JobData<Q, J>, job: Job) => Promise<unknown>;
@@ -111,11 +118,15 @@ export class QueueService implements OnApplicationBootstrap, OnApplicationShutdo
     );
     if (missing.length > 0) throw new MissingJobHandlerError(missing);
     for (const q of QUEUE_NAMES) {
-      this.backend.createWorker(q, async (job) => {
-        const handler = this.handlers.get(`${q}/${job.name}`);
-        if (!handler) throw new Error(`no handler for ${q}/${job.name}`);
-        return handler(job.data, job);
-      });
+      this.backend.createWorker(
+        q,
+        async (job) => {
+          const handler = this.handlers.get(`${q}/${job.name}`);
+          if (!handler) throw new Error(`no handler for ${q}/${job.name}`);
+          return handler(job.data, job);
+        },
+        { concurrency: WORKER_CONCURRENCY[q] },
+      );
     }
     this.workersStarted = true;
     this.logger.log(`workers started on ${this.backend.kind} for: ${QUEUE_NAMES.join(', ')}`);
