@@ -15,6 +15,7 @@ import { AppConfig } from '../config/app-config.provider.js';
 import { NotFound } from '../common/errors.js';
 import type { Actor } from '../common/policy/actor.js';
 import { PolicyService } from '../common/policy/policy.service.js';
+import { MicroBatch } from '../database/micro-batch.js';
 import { DeliveryProcessor } from '../outbox/delivery.processor.js';
 import { WORKFLOW_TOPICS } from '../outbox/outbox.service.js';
 import { QueueService } from '../queue/queue.service.js';
@@ -30,6 +31,12 @@ interface Fanout {
   notifyAgencies: string[];
   /** agencies whose webhooks receive the event */
   webhookAgencies: string[];
+}
+
+/** One delivered event to fan out: what it means, and its key and payload. */
+interface FanOutEvent extends Fanout {
+  eventKey: string;
+  payload: Record<string, unknown>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -71,52 +78,17 @@ export class NotificationsService implements OnModuleInit {
   }
 
   /**
-   * One statement: an in-app notification for every active user of the agencies told, and a
-   * webhook delivery for every matching subscription; both idempotent per event. Returns the
-   * deliveries still pending for the event (new ones and any a failed earlier attempt left
-   * unqueued), which are queued by id (the job id de-duplicates).
+   * What one delivered event means for people: an in-app notification for every active user of
+   * the agencies told, and a webhook delivery for every matching subscription; both idempotent per
+   * event. The fan-out jobs running together share one statement (`fanOutAll`).
    */
   async fanOut(outboxId: number, topic: string, payload: Record<string, unknown>): Promise<void> {
     const f = describe(topic, payload);
     if (!f) return;
-    const eventKey = `outbox-${outboxId}`;
-    const uuids = (ids: string[]) => `{${ids.filter((id) => UUID.test(id)).join(',')}}`;
-    const pending = await this.em.fork().execute<{ id: string }[]>(
-      `with told as (
-         insert into notification (id, user_id, event_key, kind, title, link, created_at)
-         select gen_random_uuid(), u.id, ?, ?, ?, ?::jsonb, now()
-           from app_user u where u.agency_id = any(?::uuid[]) and u.active
-         on conflict (user_id, event_key) do nothing
-       ), subs as (
-         select s.id from webhook_subscription s
-          where s.agency_id = any(?::uuid[]) and s.active and s.events @> array[?]::text[]
-       ), added as (
-         insert into webhook_delivery (id, subscription_id, event_key, event, payload, status, attempts, created_at, updated_at)
-         select gen_random_uuid(), subs.id, ?, ?, ?::jsonb, 'pending', 0, now(), now() from subs
-         on conflict (subscription_id, event_key) do nothing
-         returning id
-       )
-       select id from added
-       union all
-       select d.id from webhook_delivery d
-        where d.subscription_id in (select id from subs) and d.event_key = ? and d.status = 'pending'`,
-      [
-        eventKey,
-        f.event,
-        f.title,
-        JSON.stringify(f.link),
-        uuids(f.notifyAgencies),
-        uuids(f.webhookAgencies),
-        f.event,
-        eventKey,
-        f.event,
-        JSON.stringify(payload),
-        eventKey,
-      ],
-    );
+    const pending = await this.fanOuts.add({ eventKey: `outbox-${outboxId}`, payload, ...f });
     if (pending.length === 0) return;
     await this.queues.queue('notifications').addBulk(
-      pending.map(({ id }) => ({
+      pending.map((id) => ({
         name: 'webhook.deliver' as const,
         data: { deliveryId: id },
         opts: {
@@ -126,6 +98,56 @@ export class NotificationsService implements OnModuleInit {
         },
       })),
     );
+  }
+
+  private readonly fanOuts = new MicroBatch<FanOutEvent, string[]>((events) => this.fanOutAll(events), {
+    max: 200,
+    alone: true,
+  });
+
+  /**
+   * One statement for many events. Returns, per event, the deliveries still pending for it (new
+   * ones and any a failed earlier attempt left unqueued), which are queued by id (the job id
+   * de-duplicates).
+   */
+  private async fanOutAll(events: FanOutEvent[]): Promise<string[][]> {
+    const uuids = (ids: string[]) => ids.filter((id) => UUID.test(id));
+    const doc = events.map((e, ord) => ({
+      ord,
+      event_key: e.eventKey,
+      event: e.event,
+      title: e.title,
+      link: e.link,
+      notify: uuids(e.notifyAgencies),
+      hooks: uuids(e.webhookAgencies),
+      payload: e.payload,
+    }));
+    const rows = await this.em.getConnection().execute<{ id: string; event_key: string }[]>(
+      `with ev as (
+         select * from jsonb_to_recordset(?::jsonb) x(ord int, event_key text, event text, title text, link jsonb,
+           notify uuid[], hooks uuid[], payload jsonb)
+       ), told as (
+         insert into notification (id, user_id, event_key, kind, title, link, created_at)
+         select gen_random_uuid(), u.id, ev.event_key, ev.event, ev.title, ev.link, now()
+           from ev join app_user u on u.agency_id = any(ev.notify) and u.active
+          order by ev.ord
+         on conflict (user_id, event_key) do nothing
+       ), subs as (
+         select s.id, ev.event_key, ev.event, ev.payload from ev join webhook_subscription s
+             on s.agency_id = any(ev.hooks) and s.active and s.events @> array[ev.event]::text[]
+       ), added as (
+         insert into webhook_delivery (id, subscription_id, event_key, event, payload, status, attempts, created_at, updated_at)
+         select gen_random_uuid(), subs.id, subs.event_key, subs.event, subs.payload, 'pending', 0, now(), now() from subs
+         on conflict (subscription_id, event_key) do nothing
+         returning id, event_key
+       )
+       select id, event_key from added
+       union all
+       select d.id, d.event_key from webhook_delivery d join subs on d.subscription_id = subs.id and d.event_key = subs.event_key
+        where d.status = 'pending'`,
+      [JSON.stringify(doc)],
+    );
+    return events.map((e) => rows.filter((r) => r.event_key === e.eventKey).map((r) => r.id));
   }
 
   /**
