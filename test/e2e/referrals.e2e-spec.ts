@@ -350,6 +350,83 @@ describe('creating', () => {
     expect(reused.status).toBe(409);
   });
 
+  it('answers each of many creates arriving together on its own: refused ones write nothing, the rest are delivered once each', async () => {
+    const township = await listen('lz.staff');
+    const matters = await Promise.all(Array.from({ length: 12 }, () => newMatter('zfj.officer', 'XZ-LZ')));
+    const [shared, hidden] = [matters[0]!, await newMatter('cq.officer', 'XZ-LZ')];
+    const officer = await token('zfj.officer');
+    const post = (body: Record<string, unknown>) => app.http.post<ReferralView>('/api/referrals', body, officer);
+    const good: Record<string, unknown>[] = [
+      ...matters.map((m) => ({ matterId: m.id, kind: 'jurisdiction_transfer' })),
+      // a second referral on the same matter, in the same moment: the township joins the matter once
+      { matterId: shared.id, kind: 'jurisdiction_transfer', note: '同一案件的第二次移送' },
+      { matterId: matters[1]!.id, kind: 'jurisdiction_transfer', submit: false },
+    ];
+    const bad: [Record<string, unknown>, number, string | null][] = [
+      [{ matterId: '00000000-0000-4000-8000-000000000000', kind: 'jurisdiction_transfer' }, 404, null],
+      [{ matterId: hidden.id, kind: 'jurisdiction_transfer' }, 404, null],
+      [{ matterId: matters[2]!.id, kind: 'jurisdiction_transfer', toAgencyId: id('XZ-DH') }, 400, 'overrideReason'],
+      [
+        {
+          matterId: matters[3]!.id,
+          kind: 'jurisdiction_transfer',
+          toAgencyId: id('ZFJ'),
+          overrideReason: '理由充分说明',
+        },
+        400,
+        'toAgencyId',
+      ],
+    ];
+    const answers = await Promise.all([...good, ...bad.map(([body]) => body)].map(post));
+    const created = answers.slice(0, good.length);
+    expect(created.map((a) => a.status)).toEqual(good.map(() => 201));
+    expect(created.map((a) => a.body.state)).toEqual(good.map((g) => (g.submit === false ? 'draft' : 'delivered')));
+    expect(new Set(created.map((a) => a.body.id)).size).toBe(good.length);
+    answers.slice(good.length).forEach((a, i) => {
+      const [, status, field] = bad[i]!;
+      expect(a.status).toBe(status);
+      if (field)
+        expect((a.body as unknown as { details: { field: string }[] }).details.map((d) => d.field)).toContain(field);
+    });
+    // Each answer is what a later read returns.
+    for (const a of created)
+      expect((await app.http.get<ReferralView>(`/api/referrals/${a.body.id}`, officer)).body).toEqual(a.body);
+
+    const delivered = created.filter((a) => a.body.state === 'delivered').map((a) => a.body.id);
+    for (const rid of delivered)
+      await township.next<ReferralChangedEvent>(SocketEvent.ReferralDelivered, (e) => e.referralId === rid);
+    await new Promise((r) => setTimeout(r, 300));
+    const arrivals = (township.events.get(SocketEvent.ReferralDelivered) as ReferralChangedEvent[]).map(
+      (e) => e.referralId,
+    );
+    for (const rid of delivered) expect(arrivals.filter((x) => x === rid)).toHaveLength(1);
+
+    const rows = await query<{ matter_id: string; referrals: string; joins: string; entries: string }>(
+      app.databaseUrl,
+      `select m.id matter_id,
+              (select count(*) from referral r where r.matter_id = m.id) referrals,
+              (select count(*) from matter_agency a where a.matter_id = m.id and a.role = 'receiver') joins,
+              (select count(*) from timeline_entry t where t.matter_id = m.id and t.referral_id is not null) entries
+         from matter m where m.id = any($1::uuid[])`,
+      [[...matters, hidden].map((m) => m.id)],
+    );
+    const byMatter = new Map(rows.map((r) => [r.matter_id, r]));
+    expect(byMatter.get(shared.id)).toMatchObject({ referrals: '2', joins: '1', entries: '4' });
+    expect(byMatter.get(matters[1]!.id)).toMatchObject({ referrals: '2', joins: '1', entries: '3' });
+    // the refused creates wrote nothing
+    expect(byMatter.get(hidden.id)).toMatchObject({ referrals: '0', joins: '0', entries: '0' });
+    expect(byMatter.get(matters[2]!.id)).toMatchObject({ referrals: '1', entries: '2' });
+    // every create that was stored has its audit entry
+    const audited = await query<{ n: string }>(
+      app.databaseUrl,
+      `select count(*) n from (select object_id from audit_pending where action = 'referral.create'
+                               union all select object_id from audit_entry where action = 'referral.create') a
+        where object_id = any($1::text[])`,
+      [created.map((a) => a.body.id)],
+    );
+    expect(audited[0]?.n).toBe(String(good.length));
+  });
+
   it('requires a written reason to send somewhere other than the routing says, and records it', async () => {
     const matter = await newMatter('zfj.officer', 'XZ-LZ');
     const body = { matterId: matter.id, kind: 'jurisdiction_transfer', toAgencyId: id('XZ-DH') };
