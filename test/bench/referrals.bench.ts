@@ -87,8 +87,9 @@ interface Node {
 }
 
 /**
- * One referral from a bureau officer to a township, end to end: HTTP POST → one transaction that
- * writes the referral, its timeline and outbox rows → the outbox relay → the BullMQ delivery
+ * One referral from a bureau officer to a township, end to end: HTTP POST → one statement, shared
+ * with the creates arriving together, that writes the referral, its timeline and outbox rows →
+ * the outbox relay → the BullMQ delivery
  * queue (Redis) → the delivery worker → Socket.IO → the township's connected client. Phase A
  * measures that latency at a steady 100 referrals/s; phase B the rate the product sustains with
  * 8 and with 32 requests in flight. The baseline is bare BullMQ on the same Redis, in the same
@@ -562,7 +563,7 @@ export async function referralsBench(
         met: a.p99 < 250 && aIds.length === pacedCount && !phaseA.stall,
       },
       {
-        name: `… of which the POST /api/referrals answer (transaction with the outbox rows, then the view), ${RATE}/s`,
+        name: `… of which the POST /api/referrals answer (one statement writing the referral with its outbox rows, then the view), ${RATE}/s`,
         unit: 'ms',
         p50: aHttp.p50,
         p99: aHttp.p99,
