@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { browserSuite, PHONE, screenshot } from '../support/browser.js';
+import { browserSuite, PHONE, screenshot, tick } from '../support/browser.js';
 
 const suite = browserSuite();
 const fresh = (viewport?: { width: number; height: number }) => suite.fresh(viewport);
@@ -43,7 +43,7 @@ describe('the admin screen', () => {
     // A username that is taken: the server's refusal lands under the field, the rest stays typed.
     await dialog.getByLabel('用户名').fill('lz.staff');
     await dialog.getByLabel('初始密码').fill('Longzhou@2026');
-    await dialog.getByLabel('乡镇工作人员').check();
+    await tick(dialog.getByLabel('乡镇工作人员'));
     await dialog.getByRole('button', { name: '新建用户' }).click();
     await fieldError(admin, '用户名').filter({ hasText: '已被使用' }).waitFor();
     expect(await dialog.getByLabel('姓名').inputValue()).toBe('邱晓梅');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import type { Locator } from 'playwright-core';
 import type { BlindSpotReport, ItemDetail } from '@xietong/shared';
-import { browserSuite, choose, PHONE, screenshot } from '../support/browser.js';
+import { browserSuite, choose, PHONE, screenshot, tick } from '../support/browser.js';
 import { catalogueXlsx, type CatalogueRow } from '../support/fixtures.js';
 
 /** 对未经批准擅自设置大型户外广告的行政处罚: delegated to 湖镇镇 until 2023-04-01, then taken back. */
@@ -203,7 +203,7 @@ describe('amending a boundary', () => {
     await page.locator(`[data-testid=catalogue-item][data-code="${BILLBOARDS}"]`).waitFor();
     const form = page.getByTestId('amend-delegation');
     await choose(page, '乡镇（街道）', '湖镇镇', '湖镇镇', form);
-    await form.getByLabel('赋予').check();
+    await tick(form.getByLabel('赋予'));
     // Before the version in force began: only the server knows the item's history well enough to refuse it.
     await enterDate(form, '生效日期', '2020-01-01');
     const note = form.getByLabel('变更理由');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import type { ReferralView } from '@xietong/shared';
-import { browserSuite, choose, PHONE, screenshot } from '../support/browser.js';
+import { browserSuite, choose, PHONE, screenshot, tick } from '../support/browser.js';
 import { referToLongzhou, until } from '../support/fixtures.js';
 
 const suite = browserSuite();
@@ -61,7 +61,7 @@ describe('creating a workflow from its list', () => {
     const page = await open('zfj.officer');
     await startForm(page, '职责争议', '提出职责争议', referral);
     await choose(page, '争议另一方单位', '龙洲', '龙洲街道');
-    await page.getByRole('dialog').getByLabel('争着管').check();
+    await tick(page.getByRole('dialog').getByLabel('争着管'));
     await choose(page, '立场', null, '属本单位');
     await page.getByRole('dialog').getByLabel('所依据的职责边界条款').fill('划转目录：城市管理领域第 12 项');
     await page.getByRole('dialog').getByRole('button', { name: '提出职责争议' }).click();

@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { SocketEvent, type AttachmentView, type ChannelView, type DisputeView } from '@xietong/shared';
 import { connectSocket } from '../support/app.js';
-import { browserSuite, PHONE, screenshot } from '../support/browser.js';
+import { browserSuite, PHONE, screenshot, tick } from '../support/browser.js';
 import { referToLongzhou } from '../support/fixtures.js';
 
 const PNG = Buffer.from(
@@ -44,10 +44,10 @@ describe('the review queue', () => {
     await page.getByRole('button', { name: '记录审查意见' }).click();
     const dialog = page.getByRole('dialog');
     for (const q of ['factsClear', 'lawCorrect', 'procedureLawful']) {
-      await dialog.locator(`[data-question=${q}]`).getByLabel('是', { exact: true }).check();
+      await tick(dialog.locator(`[data-question=${q}]`).getByLabel('是', { exact: true }));
     }
     const evidence = dialog.locator('[data-question=evidenceSufficient]');
-    await evidence.getByLabel('存在问题').check();
+    await tick(evidence.getByLabel('存在问题'));
     await evidence.getByLabel('证据是否确实充分 意见').fill('现场照片未显示占道范围，无法认定占道面积。');
     // The dropdown animates in: a click can land before the option takes it, so check the pick
     // shows in the field and pick again if not.

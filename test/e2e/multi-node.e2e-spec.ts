@@ -220,7 +220,7 @@ describe('two API nodes behind nginx, two workers', () => {
               topo.databaseUrl,
               `select application_name from pg_stat_activity
                 where datname = current_database() and wait_event_type = 'Lock'
-                  and query like '%with told as%' and application_name like 'xietong-worker-%'`,
+                  and query like '%notifications fan-out%' and application_name like 'xietong-worker-%'`,
             );
             return held !== undefined;
           },

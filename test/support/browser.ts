@@ -142,6 +142,22 @@ export async function choose(
   }
 }
 
+/**
+ * Checks an Ant Design radio or checkbox. One clicked while its dialog is still animating in can
+ * stay unchecked (Playwright then says the click did not change its state), so it is tried again.
+ */
+export async function tick(control: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await control.check({ timeout: 5_000 });
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 export interface BrowserSuite {
   readonly app: TestApp;
   readonly s: Session;

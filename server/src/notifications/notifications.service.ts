@@ -123,7 +123,8 @@ export class NotificationsService implements OnModuleInit {
       payload: e.payload,
     }));
     const rows = await this.em.getConnection().execute<{ id: string; event_key: string }[]>(
-      `with ev as (
+      // Named first: the events' values are inlined after it, and pg_stat_activity keeps only the start.
+      `/* notifications fan-out */ with ev as (
          select * from jsonb_to_recordset(?::jsonb) x(ord int, event_key text, event text, title text, link jsonb,
            notify uuid[], hooks uuid[], payload jsonb)
        ), told as (
