@@ -110,6 +110,17 @@ export class ChannelAccess {
     return rows.map((r) => r.id);
   }
 
+  /** Of these channels, those the caller is a member of now (one lookup by id). */
+  async stillMemberOf(em: EntityManager, actor: Actor, channelIds: string[]): Promise<Set<string>> {
+    if (channelIds.length === 0) return new Set();
+    const member = memberSql('c', actor);
+    const rows = await em.execute<{ id: string }[]>(
+      `select c.id from channel c where c.id = any(?::uuid[]) and ${member.sql}`,
+      [`{${channelIds.join(',')}}`, ...member.params],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   /**
    * A SQL condition on channel alias `c` for "the caller may read it", with its parameters: the
    * same rule as the policy row, for lists and search.

@@ -96,11 +96,13 @@ export class ChannelsGateway
     if (!actor) return;
     try {
       const ids = await this.access.memberChannelIds(this.em.fork(), actor);
-      // A recovered connection gets its old rooms back: drop channel rooms it is no longer a member of.
-      const allowed = new Set(ids.map(rooms.channel));
-      for (const room of socket.rooms)
-        if (room.startsWith(rooms.channel('')) && !allowed.has(room)) await socket.leave(room);
-      if (socket.connected) await socket.join([...allowed]);
+      if (socket.connected) await socket.join(ids.map(rooms.channel));
+      // A removal that committed after that read told this socket to leave before it had joined:
+      // read again and leave what it no longer may hear. A join a worker made meanwhile (an add
+      // that committed after the read) is kept: connection-state recovery is off, so every other
+      // channel room a new socket is in came from such a join.
+      const still = await this.access.stillMemberOf(this.em.fork(), actor, ids);
+      for (const id of ids) if (!still.has(id)) await socket.leave(rooms.channel(id));
       await this.setPresence(actor, socket.id, 'online', ids);
     } catch (err) {
       this.logger.warn({ err, userId: actor.userId }, 'channel rooms not joined');
