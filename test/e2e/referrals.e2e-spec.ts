@@ -12,7 +12,7 @@ import {
 } from '@xietong/shared';
 import { bootApp, connectSocket, type ClientSocket, type TestApp } from '../support/app.js';
 import { query } from '../support/database.js';
-import { delegatedItemCode } from '../support/fixtures.js';
+import { delegatedItemCode, until } from '../support/fixtures.js';
 
 let app: TestApp;
 let agencies: Map<string, AgencySummary>;
@@ -425,6 +425,33 @@ describe('creating', () => {
       [created.map((a) => a.body.id)],
     );
     expect(audited[0]?.n).toBe(String(good.length));
+
+    // Each delivery posted its system message on its matter's channel (the posts of the delivery
+    // jobs running together share a statement): one per delivered referral, and every channel's
+    // positions contiguous, the matter with two referrals included.
+    const channels = () =>
+      query<{ matter_id: string; posts: string; last_seq: number; seqs: string; last_change: number; changes: string }>(
+        app.databaseUrl,
+        `select c.matter_id,
+                (select count(*) from channel_message m where m.channel_id = c.id and m.kind = 'system'
+                    and m.system->>'state' = 'delivered') posts,
+                c.last_seq, (select count(distinct seq) from channel_message m where m.channel_id = c.id) seqs,
+                c.last_change_seq last_change,
+                (select count(distinct change_seq) from channel_change h where h.channel_id = c.id) changes
+           from channel c where c.matter_id = any($1::uuid[])`,
+        [matters.map((m) => m.id)],
+      );
+    const expected = new Map(matters.map((m) => [m.id, m.id === shared.id ? '2' : '1']));
+    expected.set(matters[1]!.id, '1');
+    await until(
+      'every delivered referral has its system message',
+      async () => (await channels()).every((c) => c.posts === expected.get(c.matter_id)),
+      10_000,
+    );
+    for (const c of await channels()) {
+      expect(Number(c.seqs)).toBe(c.last_seq);
+      expect(Number(c.changes)).toBe(c.last_change);
+    }
   });
 
   it('requires a written reason to send somewhere other than the routing says, and records it', async () => {

@@ -50,6 +50,8 @@ import {
 import { MatterChannel } from './matter-channel.js';
 import { SendLimiter } from './presence.service.js';
 import type { PostGrants } from './post-grants.js';
+import { MicroBatch } from '../database/micro-batch.js';
+import { storeSystemPosts, type SystemPost, type SystemPostResult } from './system-posts.js';
 import { SendBatcher } from './send-batcher.js';
 
 type Send = z.output<typeof SendSchema>;
@@ -68,6 +70,11 @@ const isUniqueViolation = (e: unknown): boolean =>
 export class MessagesService implements OnModuleInit {
   private readonly logger = new Logger(MessagesService.name);
   private readonly batcher: SendBatcher;
+  /** System messages of the delivery jobs running together, stored by one statement. */
+  private readonly systemPosts = new MicroBatch<SystemPost, SystemPostResult>(
+    (posts) => storeSystemPosts(this.em.fork(), posts),
+    { max: 200, alone: true },
+  );
 
   constructor(
     private readonly em: EntityManager,
@@ -604,9 +611,9 @@ export class MessagesService implements OnModuleInit {
 
   /**
    * Posts one system message on a matter's channel, once per outbox message (`source_key`);
-   * `joined` agencies' sockets join its room. One statement, its own commit: the channel's next
-   * positions under its row lock, the message, its change and one `member.added` change per
-   * joined agency (it used to be a transaction of 2 + 2 per agency statements, and a lookup).
+   * `joined` agencies' sockets join its room. The posts of the delivery jobs running together share
+   * one statement (`storeSystemPosts`): the channels' next positions under their row locks, the
+   * messages, their changes and one `member.added` change per joined agency.
    */
   private async postSystem(
     outboxId: number,
@@ -616,43 +623,25 @@ export class MessagesService implements OnModuleInit {
     joined: string[],
   ): Promise<void> {
     if (!matterId) return;
-    const em = this.em.fork();
-    const agencies = pgArray(joined);
-    const post = () =>
-      em.execute<(MessageRow & { change_seq: number })[]>(
-        `with pos as (
-           update channel set last_seq = last_seq + 1, last_change_seq = last_change_seq + 1 + cardinality(?::uuid[])
-            where matter_id = ? and archived_at is null
-            returning id, last_seq, last_change_seq - cardinality(?::uuid[]) message_change),
-         m as (
-           insert into channel_message (id, channel_id, seq, kind, body, system, source_key, version, created_at)
-           select gen_random_uuid(), pos.id, pos.last_seq, 'system', ?, ?::jsonb, ?, 1, now() from pos returning *),
-         mc as (
-           insert into channel_change (id, channel_id, change_seq, type, message_id, created_at)
-           select gen_random_uuid(), m.channel_id, pos.message_change, 'message.created', m.id, now() from m, pos),
-         jc as (
-           insert into channel_change (id, channel_id, change_seq, type, data, created_at)
-           select gen_random_uuid(), pos.id, pos.message_change + j.n, 'member.added', jsonb_build_object('agencyId', j.a), now()
-             from pos, unnest(?::uuid[]) with ordinality j(a, n))
-         select ${MESSAGE_COLUMNS}, pos.message_change change_seq from m join pos on true left join app_user u on u.id = m.sender_id`,
-        [agencies, matterId, agencies, body, JSON.stringify(system), `outbox-${outboxId}`, agencies],
-      );
+    const post: SystemPost = { matterId, body, system, sourceKey: `outbox-${outboxId}`, joined };
     let m: (MessageRow & { change_seq: number }) | undefined;
     try {
-      [m] = await post();
-      if (!m) {
+      let stored = await this.systemPosts.add(post);
+      if (stored.noChannel) {
         // No live channel: an older matter without one gets it now; an archived one is read-only.
+        const em = this.em.fork();
         const [c] = await em.execute<{ archived: boolean }[]>(
           'select archived_at is not null archived from channel where matter_id = ?',
           [matterId],
         );
         if (c) return;
         await MatterChannel.ensure(em, matterId);
-        [m] = await post();
-        if (!m) return;
+        stored = await this.systemPosts.add(post);
       }
+      m = stored.row;
+      if (!m) return; // posted already (a retried delivery)
     } catch (e) {
-      if (isUniqueViolation(e)) return; // posted already (a retried delivery)
+      if (isUniqueViolation(e)) return; // posted by another worker at the same moment
       throw e;
     }
     const at = m.created_at;
