@@ -58,9 +58,9 @@ export const QUEUE_NAMES = Object.keys(JOB_NAMES) as QueueName[];
  * once means fewer statements per job, not more load. The rest keep BullMQ's usual few.
  */
 export const WORKER_CONCURRENCY: Record<QueueName, number> = {
-  delivery: 16,
+  delivery: 64,
   clocks: 4,
-  fanout: 16,
+  fanout: 64,
   notifications: 4,
   maintenance: 4,
 };
