@@ -207,12 +207,17 @@ export class ReferralsService {
     // Agencies are never deleted: the directory (a few seconds old at most) knows every one.
     const receiver = agencies.get(toAgencyId);
     if (!receiver) throw new ValidationFailed([{ field: 'toAgencyId', message: '未知单位 (unknown agency)' }]);
+    // Submitted at once (the default): the sender's first action, which the lifecycle table decides.
+    const submitted = input.submit
+      ? decide('draft', 'submit', { side: 'sender', roles: actor.roles, kind: input.kind }, {})
+      : undefined;
+    if (submitted && !submitted.ok) refuse(submitted);
     const at = new Date();
     const referral: ReferralFacts = {
       id: randomUUID(),
-      matter: { ...matter, itemName: matter.itemName },
+      matter,
       kind: input.kind,
-      state: 'draft',
+      state: submitted?.next ?? 'draft',
       fromAgencyId: actor.agencyId,
       toAgencyId,
       informAgencyIds: informAgencyIds.filter((a) => a !== actor.agencyId),
@@ -221,6 +226,12 @@ export class ReferralsService {
       createdAt: at,
       updatedAt: at,
     };
+    const clocks = submitted
+      ? (await this.clocks.startingClocks(this.em, input.kind, submitted.next, receiver.kind, at)).map((c) => ({
+          ...c,
+          id: randomUUID(),
+        }))
+      : [];
     const plan: CreationPlan = {
       referral: { ...referral, matterId: matter.id, createdById: actor.userId, at },
       timeline: [
@@ -237,42 +248,24 @@ export class ReferralsService {
             ...(routingRule === 'override' ? { overrideReason: input.overrideReason } : {}),
           },
         },
+        ...(submitted
+          ? [{ id: randomUUID(), action: 'referral.submit', fromState: 'draft', toState: submitted.next, detail: {} }]
+          : []),
       ],
-      joins: [],
-      clocks: [],
-      outbox: [],
+      joins:
+        submitted?.next === 'delivered'
+          ? joining(matter.partyAgencyIds, referral).map((j) => ({ id: randomUUID(), ...j }))
+          : [],
+      clocks,
+      outbox: submitted
+        ? [
+            ...clocks.map((c) => ({ topic: 'clock.schedule' as const, payload: schedulePayload(c) })),
+            { topic: 'referral.changed', payload: changedPayload(referral, 'submit', 'draft', at) },
+          ]
+        : [],
       audit: [],
       joinAudit: new Map(),
     };
-    if (input.submit) {
-      // A new referral's first action: the sender submits it (the lifecycle table decides where to).
-      const d = decide('draft', 'submit', { side: 'sender', roles: actor.roles, kind: input.kind }, {});
-      if (!d.ok) refuse(d);
-      referral.state = d.next;
-      plan.referral.state = d.next;
-      plan.timeline.push({
-        id: randomUUID(),
-        action: 'referral.submit',
-        fromState: 'draft',
-        toState: d.next,
-        detail: {},
-      });
-      if (d.next === 'delivered') {
-        const present = new Set(matter.partyAgencyIds);
-        for (const [agencyId, role] of [
-          [toAgencyId, 'receiver'],
-          ...referral.informAgencyIds.map((a) => [a, 'informed']),
-        ] as [string, 'receiver' | 'informed'][]) {
-          if (present.has(agencyId)) continue;
-          present.add(agencyId);
-          plan.joins.push({ id: randomUUID(), agencyId, role });
-        }
-      }
-      const started = await this.clocks.startingClocks(this.em, input.kind, d.next, receiver.kind, at);
-      plan.clocks = started.map((c) => ({ ...c, id: randomUUID() }));
-      for (const clock of plan.clocks) plan.outbox.push({ topic: 'clock.schedule', payload: schedulePayload(clock) });
-      plan.outbox.push({ topic: 'referral.changed', payload: changedPayload(referral, 'submit', 'draft', at) });
-    }
     const ctx = currentAuditContext();
     const audited = (objectType: string, objectId: string, after: Record<string, unknown>) =>
       rowFromNote(
@@ -601,14 +594,12 @@ export class ReferralsService {
 
   /** The receiver and the agencies kept informed join the matter when it is delivered. */
   private async admit(em: EntityManager, matter: Matter, referral: Referral): Promise<void> {
-    const present = new Set((await em.find(MatterAgency, { matter: matter.id })).map((p) => p.agency.id));
-    const join = (agencyId: string, role: 'receiver' | 'informed') => {
-      if (present.has(agencyId)) return;
-      present.add(agencyId);
+    const present = (await em.find(MatterAgency, { matter: matter.id })).map((p) => p.agency.id);
+    for (const { agencyId, role } of joining(present, {
+      toAgencyId: referral.toAgency.id,
+      informAgencyIds: referral.informAgencyIds,
+    }))
       em.create(MatterAgency, { matter, agency: em.getReference(Agency, agencyId), role });
-    };
-    join(referral.toAgency.id, 'receiver');
-    referral.informAgencyIds.forEach((a) => join(a, 'informed'));
   }
 
   /**
@@ -829,6 +820,24 @@ function factsOf(r: Referral): ReferralFacts {
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };
+}
+
+/** Who joins a matter when a referral about it is delivered: its receiver, then those informed, unless on it already. */
+function joining(
+  present: readonly string[],
+  r: Pick<ReferralFacts, 'toAgencyId' | 'informAgencyIds'>,
+): { agencyId: string; role: 'receiver' | 'informed' }[] {
+  const on = new Set(present);
+  const out: { agencyId: string; role: 'receiver' | 'informed' }[] = [];
+  for (const [agencyId, role] of [
+    [r.toAgencyId, 'receiver'] as const,
+    ...r.informAgencyIds.map((a) => [a, 'informed'] as const),
+  ]) {
+    if (on.has(agencyId)) continue;
+    on.add(agencyId);
+    out.push({ agencyId, role });
+  }
+  return out;
 }
 
 function startedClockFacts(c: StartingClock & { id: string }): ClockFacts {
